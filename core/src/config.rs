@@ -1,0 +1,1164 @@
+//! The configuration file: which organizations dms-tray polls, and how often.
+//!
+//! Users edit this file by hand and scripts generate it, so its format is a
+//! contract and a mistake in it must never be silently ignored or guessed at.
+//! [`parse`] turns the text into a checked [`Config`] or into one
+//! [`ConfigError`] that names the file, the line, what is wrong and what to
+//! write instead. The module does no I/O: the caller reads the file, and
+//! [`KeySource::resolve`] is handed the environment and a file reader, so
+//! that the rules here can be tested without touching the machine.
+//!
+//! ```toml
+//! poll_interval = "60s"
+//!
+//! [[organizations]]
+//! name = "Skyline"
+//! api_url = "https://api.example.com"
+//! id = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10"
+//! key_env = "DMS_TRAY_SKYLINE_KEY"
+//! allowed_remote_hosts = ["127.0.0.1:8080"]
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
+use toml::{Spanned, Value};
+use url::{Host, Url};
+use uuid::Uuid;
+
+/// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// `poll_interval` when the file does not set one.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Remote-access URLs of DMSes live under this domain; they may always be opened.
+const REMOTE_ACCESS_DOMAIN_SUFFIX: &str = ".on.dataminer.services";
+
+const EXAMPLE_GUID: &str = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
+
+/// A checked configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub poll_interval: Duration,
+    /// May be empty: the app then shows "no organizations configured".
+    pub organizations: Vec<OrganizationConfig>,
+}
+
+/// One `[[organizations]]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationConfig {
+    /// The name to show; `None` means "use the name the API reports".
+    pub name: Option<String>,
+    /// `https://`, or `http://` on a loopback host.
+    pub api_url: Url,
+    pub id: Uuid,
+    pub key: KeySource,
+    /// Normalized `host` or `host:port` entries (lowercase domain, IPv6 in
+    /// brackets); an entry without a port allows every port of that host.
+    pub allowed_remote_hosts: Vec<String>,
+}
+
+impl OrganizationConfig {
+    /// Whether a remote-access URL reported by the API may be opened in the
+    /// browser: `https://` on a host under `.on.dataminer.services`, or
+    /// `http(s)://` on a host (or host:port) listed in `allowed_remote_hosts`.
+    pub fn allows_remote_host(&self, url: &Url) -> bool {
+        let Some(host) = url.host() else {
+            return false;
+        };
+        match url.scheme() {
+            "https" if is_remote_access_host(&host) => true,
+            "https" | "http" => {
+                let host = host.to_string();
+                let host_port = url
+                    .port_or_known_default()
+                    .map(|port| format!("{host}:{port}"));
+                self.allowed_remote_hosts
+                    .iter()
+                    .any(|entry| *entry == host || Some(entry) == host_port.as_ref())
+            }
+            _ => false,
+        }
+    }
+}
+
+fn is_remote_access_host(host: &Host<&str>) -> bool {
+    matches!(host, Host::Domain(domain)
+        if domain.strip_suffix(REMOTE_ACCESS_DOMAIN_SUFFIX).is_some_and(|label| !label.is_empty()))
+}
+
+/// Where an organization's key comes from (`key`, `key_env` or `key_file`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// The key itself, written in the file.
+    Inline(String),
+    /// The name of an environment variable holding the key.
+    Env(String),
+    /// A file holding the key; relative paths are already resolved against
+    /// the configuration file's directory.
+    File(PathBuf),
+}
+
+/// Keeps an inline key out of logs and panic messages.
+impl fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySource::Inline(_) => f.write_str("Inline(<redacted>)"),
+            KeySource::Env(name) => f.debug_tuple("Env").field(name).finish(),
+            KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
+}
+
+impl KeySource {
+    /// Looks the key up. Keys from the environment or a file are trimmed, so a
+    /// trailing newline does not end up in the request header.
+    pub fn resolve(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+        read_file: impl Fn(&Path) -> io::Result<String>,
+    ) -> Result<String, KeyError> {
+        match self {
+            KeySource::Inline(key) => Ok(key.clone()),
+            KeySource::Env(name) => {
+                let value = env(name).ok_or_else(|| KeyError::EnvNotSet { name: name.clone() })?;
+                match value.trim() {
+                    "" => Err(KeyError::EnvEmpty { name: name.clone() }),
+                    key => Ok(key.to_owned()),
+                }
+            }
+            KeySource::File(path) => {
+                let text = read_file(path).map_err(|error| KeyError::FileUnreadable {
+                    path: path.clone(),
+                    error,
+                })?;
+                match text.trim() {
+                    "" => Err(KeyError::FileEmpty { path: path.clone() }),
+                    key => Ok(key.to_owned()),
+                }
+            }
+        }
+    }
+}
+
+/// Why [`KeySource::resolve`] found no key.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the environment variable {name} named by key_env is not set; set it to the organization key before starting dms-tray, or use key or key_file instead")]
+    EnvNotSet { name: String },
+    #[error(
+        "the environment variable {name} named by key_env is empty; set it to the organization key"
+    )]
+    EnvEmpty { name: String },
+    #[error("cannot read the key file {} named by key_file ({error}); check that it exists and is readable, or correct key_file", .path.display())]
+    FileUnreadable { path: PathBuf, error: io::Error },
+    #[error("the key file {} named by key_file is empty; write the organization key into it", .path.display())]
+    FileEmpty { path: PathBuf },
+}
+
+/// A mistake in the configuration file, explained in one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line of the offending text, when known.
+    pub line: Option<usize>,
+    /// What is wrong and what to write instead.
+    pub message: String,
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|line| format!(", line {line}"))
+        .unwrap_or_default()
+}
+
+/// Parses and checks the configuration file `text`, read from `path`.
+///
+/// `path` names the file in error messages and anchors a relative `key_file`.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let error = |at: Option<usize>, message: String| ConfigError {
+        path: path.to_owned(),
+        line: at.map(|offset| line_at(text, offset)),
+        message: message.replace(['\r', '\n'], " "),
+    };
+    let toml_error =
+        |e: &toml::de::Error, message: String| error(e.span().map(|s| s.start), message);
+
+    let document = toml::de::Deserializer::parse(text).map_err(|e| {
+        let offending = e.span().and_then(|span| text.get(span)).unwrap_or_default();
+        toml_error(&e, syntax_message(e.message(), offending))
+    })?;
+    let raw = RawConfig::deserialize(document)
+        .map_err(|e| toml_error(&e, structure_message(e.message())))?;
+    check(raw, path, text).map_err(|fail| error(Some(fail.at), fail.message))
+}
+
+/// 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// `offending` is the text the parser points at (for a duplicate key, the key).
+fn syntax_message(message: &str, offending: &str) -> String {
+    if message == "duplicate key" {
+        format!("duplicate key `{offending}`; write each key only once per section (a second organization needs its own [[organizations]] section).")
+    } else {
+        format!("this is not valid TOML ({message}); write one key = value per line with text in double quotes, such as poll_interval = \"60s\", and start each organization with [[organizations]].")
+    }
+}
+
+/// Rewrites serde's wording of the errors the raw types can produce.
+fn structure_message(message: &str) -> String {
+    if let Some((key, allowed)) = message
+        .strip_prefix("unknown field ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        let allowed = allowed.strip_prefix("one of ").unwrap_or(allowed);
+        let allowed = allowed.replace("` or `", "`, `");
+        return format!("unknown key {key}; the keys allowed here are {allowed}; remove it or correct its spelling.");
+    }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        let found = if found == "map" { "table" } else { found };
+        return format!("wrong kind of value ({found}): {expected}.");
+    }
+    format!("{message}.")
+}
+
+// The file as written, with the position of every value, before any check.
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    poll_interval: Option<Spanned<Value>>,
+    organizations: Option<List<RawOrganization>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "each entry of organizations must be a table; start each organization with its own [[organizations]] line"
+)]
+struct RawOrganization {
+    name: Option<Spanned<Value>>,
+    api_url: Option<Spanned<Value>>,
+    id: Option<Spanned<Value>>,
+    key: Option<Spanned<Value>>,
+    key_env: Option<Spanned<Value>>,
+    key_file: Option<Spanned<Value>>,
+    allowed_remote_hosts: Option<List<Value>>,
+}
+
+/// A TOML array whose elements keep their positions, with an error message
+/// that says how to write the array when something else was written.
+struct List<T>(Vec<Spanned<T>>);
+
+trait ListItem {
+    const LIST_EXPECTING: &'static str;
+}
+
+impl ListItem for RawOrganization {
+    const LIST_EXPECTING: &'static str = "organizations must be an array of tables; start each organization with its own [[organizations]] line (two pairs of brackets)";
+}
+
+impl ListItem for Value {
+    const LIST_EXPECTING: &'static str = "allowed_remote_hosts must be an array of strings, such as allowed_remote_hosts = [\"127.0.0.1:8080\"]";
+}
+
+impl<'de, T: Deserialize<'de> + ListItem> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de> + ListItem> Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::LIST_EXPECTING)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+        }
+
+        deserializer.deserialize_seq(ListVisitor(PhantomData))
+    }
+}
+
+// The checks on the raw file.
+
+/// A failed check: the byte offset of the offending text and the message.
+struct Fail {
+    at: usize,
+    message: String,
+}
+
+fn fail<T>(value: &Spanned<T>, message: impl Into<String>) -> Fail {
+    Fail {
+        at: value.span().start,
+        message: message.into(),
+    }
+}
+
+fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
+    let poll_interval = match &raw.poll_interval {
+        Some(value) => poll_interval(value)?,
+        None => DEFAULT_POLL_INTERVAL,
+    };
+    let config_dir = path.parent().unwrap_or(Path::new(""));
+    let mut first_line_of_id = HashMap::new();
+    let mut organizations = Vec::new();
+    for raw_org in raw.organizations.map(|list| list.0).unwrap_or_default() {
+        let (org, id_at) = organization(&raw_org, config_dir)?;
+        let line = line_at(text, id_at);
+        if let Some(first_line) = first_line_of_id.insert(org.id, line) {
+            return Err(Fail {
+                at: id_at,
+                message: format!(
+                    "id \"{}\" is already used by the organization at line {first_line}; each organization may appear only once, so remove this [[organizations]] section or correct its id.",
+                    org.id
+                ),
+            });
+        }
+        organizations.push(org);
+    }
+    Ok(Config {
+        poll_interval,
+        organizations,
+    })
+}
+
+/// The value as a string, or an error saying what to write instead.
+fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
+    let kind = match value.get_ref() {
+        Value::String(s) => return Ok(s),
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::Table(_) => "a table",
+    };
+    Err(fail(
+        value,
+        format!("{what} must be a string in double quotes, not {kind}; write {example}."),
+    ))
+}
+
+fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
+    let text = string(value, "poll_interval", "poll_interval = \"60s\"")?;
+    let interval = humantime::parse_duration(text).map_err(|e| {
+        fail(value, format!("poll_interval {text:?} is not a duration ({e}); write a number with a unit, such as \"60s\", \"5m\" or \"1m 30s\"."))
+    })?;
+    if interval < MIN_POLL_INTERVAL {
+        return Err(fail(
+            value,
+            format!(
+                "poll_interval {text:?} is shorter than the minimum of {min}s, which keeps dms-tray from overloading dataminer.services; write \"{min}s\" or more (the default is \"{default}s\").",
+                min = MIN_POLL_INTERVAL.as_secs(),
+                default = DEFAULT_POLL_INTERVAL.as_secs(),
+            ),
+        ));
+    }
+    Ok(interval)
+}
+
+/// The checked organization and the offset of its id, for the duplicate check.
+fn organization(
+    raw: &Spanned<RawOrganization>,
+    config_dir: &Path,
+) -> Result<(OrganizationConfig, usize), Fail> {
+    let org = raw.get_ref();
+    let name = match &org.name {
+        None => None,
+        Some(value) => match string(value, "name", "name = \"Skyline\"")?.trim() {
+            "" => {
+                return Err(fail(value, "name is empty; write the name to show, such as name = \"Skyline\", or remove the line to use the organization name that dataminer.services reports."));
+            }
+            name => Some(name.to_owned()),
+        },
+    };
+    let api_url_example = "api_url = \"https://api.example.com\"";
+    let api_url = api_url(required(raw, &org.api_url, "api_url", api_url_example)?)?;
+    let id_example = format!("id = \"{EXAMPLE_GUID}\"");
+    let id_value = required(raw, &org.id, "id", &id_example)?;
+    let id = guid(id_value)?;
+    let key = key_source(raw, config_dir)?;
+    let allowed_remote_hosts = match &org.allowed_remote_hosts {
+        None => Vec::new(),
+        Some(list) => list.0.iter().map(remote_host).collect::<Result<_, _>>()?,
+    };
+    let org = OrganizationConfig {
+        name,
+        api_url,
+        id,
+        key,
+        allowed_remote_hosts,
+    };
+    Ok((org, id_value.span().start))
+}
+
+fn required<'a>(
+    raw: &Spanned<RawOrganization>,
+    value: &'a Option<Spanned<Value>>,
+    key: &str,
+    example: &str,
+) -> Result<&'a Spanned<Value>, Fail> {
+    value.as_ref().ok_or_else(|| {
+        fail(
+            raw,
+            format!(
+                "this organization has no {key}; add {example} to its [[organizations]] section."
+            ),
+        )
+    })
+}
+
+fn api_url(value: &Spanned<Value>) -> Result<Url, Fail> {
+    let text = string(value, "api_url", "api_url = \"https://api.example.com\"")?;
+    let url = Url::parse(text).map_err(|e| {
+        fail(value, format!("api_url {text:?} is not a valid URL ({e}); write a full https:// URL, such as api_url = \"https://api.example.com\"."))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(fail(value, format!("api_url {text:?} uses http:// on a host that is not loopback; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost).")));
+        }
+        scheme => {
+            return Err(fail(value, format!("api_url {text:?} uses {scheme}://, which is not an HTTP address; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost).")));
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(fail(value, format!("api_url {text:?} contains a user name or password; remove it and give the organization key with key, key_env or key_file.")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(fail(value, format!("api_url {text:?} has a query or fragment (? or #), which an API base address cannot carry; write only the scheme, host, optional port and path, such as \"https://api.example.com\".")));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(domain)) => domain == "localhost",
+        Some(Host::Ipv4(address)) => address.is_loopback(),
+        Some(Host::Ipv6(address)) => address.is_loopback(),
+        None => false,
+    }
+}
+
+fn guid(value: &Spanned<Value>) -> Result<Uuid, Fail> {
+    let example = format!("id = \"{EXAMPLE_GUID}\"");
+    let text = string(value, "id", &example)?;
+    Uuid::parse_str(text).map_err(|e| {
+        fail(value, format!("id {text:?} is not a GUID ({e}); write the organization's GUID from dataminer.services, such as {example}."))
+    })
+}
+
+fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySource, Fail> {
+    let org = raw.get_ref();
+    let mut given: Vec<(&str, &Spanned<Value>)> = [
+        ("key", &org.key),
+        ("key_env", &org.key_env),
+        ("key_file", &org.key_file),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.as_ref().map(|value| (key, value)))
+    .collect();
+    given.sort_by_key(|(_, value)| value.span().start);
+    let (key, value) = match given[..] {
+        [] => {
+            return Err(fail(raw, "this organization has no key; add exactly one of key = \"<the organization key>\", key_env = \"VARIABLE\" or key_file = \"path/to/key\" to its [[organizations]] section."));
+        }
+        [only] => only,
+        [(first, _), (second, value), ..] => {
+            return Err(fail(value, format!("this organization sets both {first} and {second}; keep exactly one of key, key_env and key_file.")));
+        }
+    };
+    match key {
+        "key" => match string(value, "key", "key = \"<the organization key>\"")?.trim() {
+            "" => Err(fail(value, "key is empty; write the organization key between the quotes, or use key_env or key_file instead.")),
+            key => Ok(KeySource::Inline(key.to_owned())),
+        },
+        "key_env" => match string(value, "key_env", "key_env = \"VARIABLE\"")?.trim() {
+            "" => Err(fail(value, "key_env is empty; write the name of the environment variable that holds the key, such as key_env = \"DMS_TRAY_KEY\".")),
+            name => Ok(KeySource::Env(name.to_owned())),
+        },
+        _ => {
+            let file = string(value, "key_file", "key_file = \"path/to/key\"")?;
+            if file.trim().is_empty() {
+                return Err(fail(value, "key_file is empty; write the path of the file that holds the key, such as key_file = \"skyline.key\" (relative to this file's folder)."));
+            }
+            if file.starts_with('~') {
+                return Err(fail(value, format!("key_file {file:?} starts with ~, which is not expanded; write an absolute path or a path relative to this file's folder.")));
+            }
+            Ok(KeySource::File(config_dir.join(file)))
+        }
+    }
+}
+
+fn remote_host(value: &Spanned<Value>) -> Result<String, Fail> {
+    let text = string(
+        value,
+        "each allowed_remote_hosts entry",
+        "an entry such as \"127.0.0.1:8080\"",
+    )?;
+    normalize_host_port(text).ok_or_else(|| {
+        fail(value, format!("allowed_remote_hosts entry {text:?} is not a host or host:port; write only a host name or address with an optional port, such as \"127.0.0.1:8080\", \"dms.example.com\" or \"[::1]:8080\" (no scheme, path or wildcard)."))
+    })
+}
+
+/// `host` or `host:port` in normalized form, or `None` when `text` is neither.
+fn normalize_host_port(text: &str) -> Option<String> {
+    if text.contains('*') {
+        return None;
+    }
+    let (host, port) = match text.strip_prefix('[') {
+        Some(rest) => {
+            let (address, after) = rest.split_once(']')?;
+            let port = if after.is_empty() {
+                None
+            } else {
+                Some(after.strip_prefix(':')?)
+            };
+            (&text[..address.len() + 2], port)
+        }
+        None => match text.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (text, None),
+        },
+    };
+    let host = Host::parse(host).ok()?;
+    match port {
+        None => Some(host.to_string()),
+        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("{host}:{}", port.parse::<u16>().ok()?))
+        }
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATH: &str = "/home/u/.config/dms-tray/config.toml";
+    const ID: &str = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
+    const OTHER_ID: &str = "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+
+    fn ok(text: &str) -> Config {
+        parse(Path::new(PATH), text)
+            .unwrap_or_else(|e| panic!("expected a valid configuration, got: {e}"))
+    }
+
+    /// Asserts that `text` fails at `line` with a message containing `phrase`,
+    /// and that the whole error reads as one paragraph naming the file.
+    fn assert_error(text: &str, line: usize, phrase: &str) -> ConfigError {
+        let error = parse(Path::new(PATH), text).expect_err("expected a configuration error");
+        let shown = error.to_string();
+        assert_eq!(error.line, Some(line), "wrong line in: {shown}");
+        assert!(
+            shown.contains(phrase),
+            "{shown:?} does not contain {phrase:?}"
+        );
+        assert!(
+            shown.starts_with(&format!("{PATH}, line {line}: ")),
+            "{shown}"
+        );
+        assert!(!shown.contains('\n'), "not one paragraph: {shown:?}");
+        assert!(shown.ends_with('.'), "{shown}");
+        error
+    }
+
+    /// One organization with `extra` lines; the section header is line 1.
+    fn org(extra: &str) -> String {
+        format!(
+            "[[organizations]]\napi_url = \"https://api.example.com\"\nid = \"{ID}\"\n{extra}\n"
+        )
+    }
+
+    fn org_with(api_url_and_id: &str, extra: &str) -> String {
+        format!("[[organizations]]\n{api_url_and_id}\n{extra}\n")
+    }
+
+    fn remote_hosts(entries: &[&str]) -> OrganizationConfig {
+        let list = entries
+            .iter()
+            .map(|e| format!("{e:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        ok(&org(&format!(
+            "key = \"k\"\nallowed_remote_hosts = [{list}]"
+        )))
+        .organizations
+        .remove(0)
+    }
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn full_file() {
+        let config = ok(&format!(
+            r#"# dms-tray configuration
+poll_interval = "2m 30s"
+
+[[organizations]]
+name = "Skyline"
+api_url = "https://api.example.com/base/"
+id = "{ID}"
+key = "  secret  "
+allowed_remote_hosts = ["127.0.0.1:8080", "DMS.Example.com", "[::1]:9000"]
+
+[[organizations]]
+api_url = "http://127.0.0.1:5000"
+id = "{OTHER_ID}"
+key_env = "DMS_KEY"
+"#
+        ));
+        assert_eq!(
+            config,
+            Config {
+                poll_interval: Duration::from_secs(150),
+                organizations: vec![
+                    OrganizationConfig {
+                        name: Some("Skyline".into()),
+                        api_url: url("https://api.example.com/base/"),
+                        id: Uuid::parse_str(ID).unwrap(),
+                        key: KeySource::Inline("secret".into()),
+                        allowed_remote_hosts: vec![
+                            "127.0.0.1:8080".into(),
+                            "dms.example.com".into(),
+                            "[::1]:9000".into()
+                        ],
+                    },
+                    OrganizationConfig {
+                        name: None,
+                        api_url: url("http://127.0.0.1:5000/"),
+                        id: Uuid::parse_str(OTHER_ID).unwrap(),
+                        key: KeySource::Env("DMS_KEY".into()),
+                        allowed_remote_hosts: vec![],
+                    },
+                ],
+            }
+        );
+    }
+
+    #[test]
+    fn inline_tables_in_an_array_are_accepted() {
+        let config = ok(&format!(
+            "organizations = [{{ api_url = \"https://api.example.com\", id = \"{ID}\", key = \"k\" }}]"
+        ));
+        assert_eq!(config.organizations.len(), 1);
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(
+            ok(""),
+            Config {
+                poll_interval: DEFAULT_POLL_INTERVAL,
+                organizations: vec![]
+            }
+        );
+        assert_eq!(DEFAULT_POLL_INTERVAL, Duration::from_secs(60));
+        let config = ok(&org("key = \"k\""));
+        assert_eq!(config.poll_interval, DEFAULT_POLL_INTERVAL);
+        assert_eq!(config.organizations[0].name, None);
+        assert!(config.organizations[0].allowed_remote_hosts.is_empty());
+    }
+
+    #[test]
+    fn poll_interval_minimum_is_accepted() {
+        assert_eq!(
+            ok("poll_interval = \"5s\"").poll_interval,
+            MIN_POLL_INTERVAL
+        );
+    }
+
+    #[test]
+    fn poll_interval_below_minimum() {
+        assert_error(
+            "\npoll_interval = \"4s\"",
+            2,
+            "shorter than the minimum of 5s",
+        );
+        assert_error(
+            "poll_interval = \"4999ms\"",
+            1,
+            "write \"5s\" or more (the default is \"60s\")",
+        );
+        assert_error("poll_interval = \"0s\"", 1, "shorter than the minimum");
+    }
+
+    #[test]
+    fn bad_duration() {
+        assert_error(
+            "poll_interval = \"sixty\"",
+            1,
+            "poll_interval \"sixty\" is not a duration",
+        );
+        assert_error("poll_interval = \"60\"", 1, "such as \"60s\"");
+    }
+
+    #[test]
+    fn poll_interval_of_wrong_type() {
+        assert_error("poll_interval = 60", 1, "poll_interval must be a string in double quotes, not an integer; write poll_interval = \"60s\"");
+    }
+
+    #[test]
+    fn toml_syntax_errors() {
+        assert_error("# comment\npoll_interval = 60s", 2, "not valid TOML");
+        assert_error(&org("key = \"unterminated"), 4, "not valid TOML");
+        assert_error(
+            &org("key = \"a\"\nkey = \"b\""),
+            5,
+            "duplicate key `key`; write each key only once",
+        );
+        assert_error(
+            "[organizations]\n[[organizations]]",
+            2,
+            "duplicate key `organizations`",
+        );
+    }
+
+    #[test]
+    fn unknown_top_level_key() {
+        assert_error(
+            "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
+            2,
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `organizations`; remove it",
+        );
+        assert_error(
+            &format!("[[organisations]]\nid = \"{ID}\""),
+            1,
+            "unknown key `organisations`",
+        );
+    }
+
+    #[test]
+    fn unknown_organization_key() {
+        assert_error(
+            &org("key = \"k\"\nurl = \"x\""),
+            5,
+            "unknown key `url`; the keys allowed here are `name`, `api_url`, `id`, `key`, `key_env`, `key_file`, `allowed_remote_hosts`",
+        );
+    }
+
+    #[test]
+    fn organizations_as_a_single_table() {
+        assert_error(
+            "\n[organizations]\nname = \"x\"",
+            2,
+            "wrong kind of value (table): organizations must be an array of tables",
+        );
+        assert_error(
+            "organizations = [1]",
+            1,
+            "each entry of organizations must be a table",
+        );
+    }
+
+    #[test]
+    fn bad_url() {
+        assert_error(
+            &org_with("api_url = \"api.example.com\"", ""),
+            2,
+            "api_url \"api.example.com\" is not a valid URL",
+        );
+        assert_error(
+            &org_with("api_url = \"https://\"", ""),
+            2,
+            "is not a valid URL",
+        );
+        assert_error(
+            &org_with("api_url = \"ftp://api.example.com\"", ""),
+            2,
+            "uses ftp://",
+        );
+        assert_error(
+            &org_with("api_url = \"https://user:pw@api.example.com\"", ""),
+            2,
+            "user name or password",
+        );
+        assert_error(
+            &org_with("api_url = \"https://api.example.com/?a=b\"", ""),
+            2,
+            "query or fragment",
+        );
+        assert_error(&org_with("api_url = 3", ""), 2, "api_url must be a string");
+    }
+
+    #[test]
+    fn http_on_a_non_loopback_host() {
+        let text = format!("# dms-tray\n\npoll_interval = \"60s\"\n\n[[organizations]]\nname = \"x\"\napi_url = \"http://api.example\"\nid = \"{ID}\"\nkey = \"k\"\n");
+        let error = assert_error(&text, 7, "not loopback");
+        assert_eq!(
+            error.to_string(),
+            "/home/u/.config/dms-tray/config.toml, line 7: api_url \"http://api.example\" uses http:// on a host that is not loopback; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)."
+        );
+        assert_error(
+            &org_with("api_url = \"http://10.0.0.1\"", ""),
+            2,
+            "not loopback",
+        );
+        assert_error(
+            &org_with("api_url = \"http://localhost.example.com\"", ""),
+            2,
+            "not loopback",
+        );
+        assert_error(
+            &org_with("api_url = \"http://[::ffff:127.0.0.1]\"", ""),
+            2,
+            "not loopback",
+        );
+    }
+
+    #[test]
+    fn http_on_loopback() {
+        for api_url in [
+            "http://127.0.0.1:8080",
+            "http://127.5.6.7/",
+            "http://[::1]:8080/api",
+            "http://localhost",
+            "http://LOCALHOST:1",
+        ] {
+            let config = ok(&org_with(
+                &format!("api_url = \"{api_url}\"\nid = \"{ID}\""),
+                "key = \"k\"",
+            ));
+            assert_eq!(
+                config.organizations[0].api_url.scheme(),
+                "http",
+                "{api_url}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_guid() {
+        assert_error(
+            &org_with(
+                "api_url = \"https://a.example\"\nid = \"not-a-guid\"",
+                "key = \"k\"",
+            ),
+            3,
+            "id \"not-a-guid\" is not a GUID",
+        );
+        assert_error(
+            &org_with("api_url = \"https://a.example\"\nid = 12", "key = \"k\""),
+            3,
+            "id must be a string",
+        );
+    }
+
+    #[test]
+    fn missing_api_url_or_id() {
+        assert_error(
+            &format!("poll_interval = \"60s\"\n[[organizations]]\nid = \"{ID}\"\nkey = \"k\""),
+            2,
+            "this organization has no api_url; add api_url = ",
+        );
+        assert_error(
+            "[[organizations]]\napi_url = \"https://a.example\"\nkey = \"k\"",
+            1,
+            "has no id; add id = ",
+        );
+    }
+
+    #[test]
+    fn zero_key_sources() {
+        assert_error(
+            &format!("\n\n{}", org("name = \"x\"")),
+            3,
+            "has no key; add exactly one of key",
+        );
+    }
+
+    #[test]
+    fn two_or_three_key_sources() {
+        assert_error(
+            &org("key_file = \"k\"\nkey = \"k\""),
+            5,
+            "sets both key_file and key; keep exactly one of key, key_env and key_file",
+        );
+        assert_error(
+            &org("key = \"k\"\nkey_env = \"K\"\nkey_file = \"f\""),
+            5,
+            "sets both key and key_env",
+        );
+    }
+
+    #[test]
+    fn empty_keys() {
+        assert_error(&org("key = \"\""), 4, "key is empty");
+        assert_error(&org("key = \"   \""), 4, "key is empty");
+        assert_error(&org("key_env = \"\""), 4, "key_env is empty");
+        assert_error(&org("key_file = \"\""), 4, "key_file is empty");
+        assert_error(&org("key = 1234"), 4, "key must be a string");
+        assert_error(&org("key_file = \"~/dms.key\""), 4, "starts with ~");
+    }
+
+    #[test]
+    fn blank_name() {
+        assert_error(&org("key = \"k\"\nname = \" \""), 5, "name is empty");
+        assert_error(
+            &org("key = \"k\"\nname = true"),
+            5,
+            "name must be a string in double quotes, not a boolean",
+        );
+    }
+
+    #[test]
+    fn duplicate_organization_id() {
+        let text = format!("{}\n{}", org("key = \"k\""), org("key = \"other\""));
+        assert_error(
+            &text,
+            8,
+            &format!("id \"{ID}\" is already used by the organization at line 3"),
+        );
+        let upper = format!(
+            "{}\n[[organizations]]\napi_url = \"https://b.example\"\nid = \"{}\"\nkey = \"k\"",
+            org("key = \"k\""),
+            ID.to_uppercase()
+        );
+        assert_error(&upper, 8, "already used");
+    }
+
+    #[test]
+    fn bad_allowed_remote_hosts() {
+        let multi_line = org("key = \"k\"\nallowed_remote_hosts = [\n  \"127.0.0.1:8080\",\n  \"https://dms.example.com/\",\n]");
+        assert_error(
+            &multi_line,
+            7,
+            "entry \"https://dms.example.com/\" is not a host or host:port",
+        );
+        for entry in [
+            "",
+            "*.example.com",
+            "dms.example.com/path",
+            "user@dms.example.com",
+            "dms.example.com:",
+            "dms.example.com:99999",
+            "dms.example.com:+80",
+            "::1",
+            "[::1",
+            "[::1]8080",
+            "a b",
+        ] {
+            assert_error(
+                &org(&format!("key = \"k\"\nallowed_remote_hosts = [{entry:?}]")),
+                5,
+                "is not a host or host:port",
+            );
+        }
+        assert_error(
+            &org("key = \"k\"\nallowed_remote_hosts = \"127.0.0.1\""),
+            5,
+            "allowed_remote_hosts must be an array of strings",
+        );
+        assert_error(
+            &org("key = \"k\"\nallowed_remote_hosts = [8080]"),
+            5,
+            "each allowed_remote_hosts entry must be a string",
+        );
+    }
+
+    #[test]
+    fn error_without_a_line() {
+        let error = ConfigError {
+            path: PathBuf::from("/c.toml"),
+            line: None,
+            message: "broken.".into(),
+        };
+        assert_eq!(error.to_string(), "/c.toml: broken.");
+    }
+
+    #[test]
+    fn relative_key_file_is_resolved_against_the_config_directory() {
+        let config = ok(&org("key_file = \"keys/skyline.key\""));
+        assert_eq!(
+            config.organizations[0].key,
+            KeySource::File(PathBuf::from("/home/u/.config/dms-tray/keys/skyline.key"))
+        );
+
+        let absolute = if cfg!(windows) {
+            r"C:\keys\skyline.key"
+        } else {
+            "/keys/skyline.key"
+        };
+        let config = ok(&org(&format!("key_file = '{absolute}'")));
+        assert_eq!(
+            config.organizations[0].key,
+            KeySource::File(PathBuf::from(absolute))
+        );
+
+        let config = parse(Path::new("config.toml"), &org("key_file = \"k.key\"")).unwrap();
+        assert_eq!(
+            config.organizations[0].key,
+            KeySource::File(PathBuf::from("k.key"))
+        );
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn no_file(path: &Path) -> io::Result<String> {
+        panic!("unexpected read of {}", path.display())
+    }
+
+    #[test]
+    fn resolve_inline_and_env() {
+        assert_eq!(
+            KeySource::Inline("abc".into())
+                .resolve(no_env, no_file)
+                .unwrap(),
+            "abc"
+        );
+        let env = |name: &str| (name == "DMS_KEY").then(|| " abc\n".to_owned());
+        assert_eq!(
+            KeySource::Env("DMS_KEY".into())
+                .resolve(env, no_file)
+                .unwrap(),
+            "abc"
+        );
+
+        let missing = KeySource::Env("DMS_OTHER".into())
+            .resolve(env, no_file)
+            .unwrap_err();
+        assert!(matches!(missing, KeyError::EnvNotSet { .. }));
+        assert!(
+            missing
+                .to_string()
+                .contains("environment variable DMS_OTHER named by key_env is not set"),
+            "{missing}"
+        );
+
+        let empty = KeySource::Env("E".into())
+            .resolve(|_| Some(" ".into()), no_file)
+            .unwrap_err();
+        assert!(
+            empty
+                .to_string()
+                .contains("environment variable E named by key_env is empty"),
+            "{empty}"
+        );
+    }
+
+    #[test]
+    fn resolve_file() {
+        let path = PathBuf::from("/k/skyline.key");
+        let read = |p: &Path| {
+            assert_eq!(p, Path::new("/k/skyline.key"));
+            Ok("abc123\r\n".to_owned())
+        };
+        assert_eq!(
+            KeySource::File(path.clone()).resolve(no_env, read).unwrap(),
+            "abc123"
+        );
+
+        let unreadable = KeySource::File(path.clone())
+            .resolve(no_env, |_| {
+                Err(io::Error::new(io::ErrorKind::NotFound, "not found"))
+            })
+            .unwrap_err();
+        assert!(matches!(unreadable, KeyError::FileUnreadable { .. }));
+        assert!(
+            unreadable.to_string().contains(&format!(
+                "cannot read the key file {} named by key_file (not found)",
+                path.display()
+            )),
+            "{unreadable}"
+        );
+
+        let empty = KeySource::File(path.clone())
+            .resolve(no_env, |_| Ok("\n".into()))
+            .unwrap_err();
+        assert!(empty.to_string().contains("is empty"), "{empty}");
+    }
+
+    #[test]
+    fn debug_does_not_show_an_inline_key() {
+        let config = ok(&org("key = \"top-secret\""));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("top-secret"), "{shown}");
+        assert!(shown.contains("Inline(<redacted>)"), "{shown}");
+        assert_eq!(format!("{:?}", KeySource::Env("K".into())), "Env(\"K\")");
+    }
+
+    #[test]
+    fn remote_access_hosts_are_allowed_over_https_only() {
+        let org = remote_hosts(&[]);
+        assert!(org.allows_remote_host(&url("https://ziine-skyline.on.dataminer.services/")));
+        assert!(org.allows_remote_host(&url("https://ZIINE.On.DataMiner.Services/monitoring?x=1")));
+        assert!(!org.allows_remote_host(&url("http://ziine.on.dataminer.services/")));
+        assert!(!org.allows_remote_host(&url("https://on.dataminer.services/")));
+        assert!(!org.allows_remote_host(&url("https://evil.example/?x=.on.dataminer.services")));
+        assert!(!org.allows_remote_host(&url("https://evil.example/#.on.dataminer.services")));
+        assert!(!org.allows_remote_host(&url("https://on.dataminer.services.evil.example/")));
+        assert!(!org.allows_remote_host(&url("https://ziine.on.dataminer.services@evil.example/")));
+        assert!(!org.allows_remote_host(&url("https://ziine.on.dataminer.services.evil.example/")));
+        assert!(!org.allows_remote_host(&url("https://evilon.dataminer.services/")));
+        assert!(!org.allows_remote_host(&url("javascript:alert(1)//.on.dataminer.services")));
+        assert!(!org.allows_remote_host(&url("file://x.on.dataminer.services/etc/passwd")));
+        assert!(!org.allows_remote_host(&url("ftp://x.on.dataminer.services/")));
+    }
+
+    #[test]
+    fn listed_hosts_are_allowed_over_http_and_https() {
+        let org = remote_hosts(&[
+            "127.0.0.1:8080",
+            "DMS.example.com",
+            "[::1]:9000",
+            "secure.example.com:443",
+        ]);
+        assert_eq!(
+            org.allowed_remote_hosts,
+            [
+                "127.0.0.1:8080",
+                "dms.example.com",
+                "[::1]:9000",
+                "secure.example.com:443"
+            ]
+        );
+
+        assert!(org.allows_remote_host(&url("http://127.0.0.1:8080/dms")));
+        assert!(org.allows_remote_host(&url("https://127.0.0.1:8080/")));
+        assert!(!org.allows_remote_host(&url("http://127.0.0.1:8081/")));
+        assert!(!org.allows_remote_host(&url("http://127.0.0.1/")));
+
+        assert!(org.allows_remote_host(&url("http://dms.example.com/")));
+        assert!(org.allows_remote_host(&url("https://DMS.EXAMPLE.COM:8443/")));
+        assert!(!org.allows_remote_host(&url("https://other.dms.example.com/")));
+        assert!(!org.allows_remote_host(&url("https://dms.example.com.evil.example/")));
+
+        assert!(org.allows_remote_host(&url("http://[::1]:9000/")));
+        assert!(!org.allows_remote_host(&url("http://[::1]:9001/")));
+
+        assert!(org.allows_remote_host(&url("https://secure.example.com/")));
+        assert!(!org.allows_remote_host(&url("http://secure.example.com/")));
+
+        assert!(!org.allows_remote_host(&url("ftp://dms.example.com/")));
+        assert!(!org.allows_remote_host(&url("file://dms.example.com/x")));
+        assert!(!org.allows_remote_host(&url("ws://dms.example.com/")));
+    }
+}

@@ -1,0 +1,17 @@
+//! The functional core of dms-tray: plain data and pure functions, free of
+//! Tauri, D-Bus and HTTP, so that the logic is easy to read and fast to test.
+//!
+//! Data flows one way: a [`poll::PollOutcome`] goes into the
+//! [`monitor::Monitor`], which keeps a [`view::OrgSnapshot`] per
+//! organization, derives the [`view::View`] and yields the
+//! [`transitions::Transition`]s between the old and the new view.
+
+pub mod ago;
+pub mod api;
+pub mod config;
+pub mod monitor;
+pub mod poll;
+pub mod report;
+pub mod schedule;
+pub mod transitions;
+pub mod view;
