@@ -1,0 +1,293 @@
+//! The HTTP client of the status API: one GET per poll, every answer and
+//! every failure mapped to a [`PollOutcome`] with a message a user
+//! understands.
+//!
+//! It follows no redirect (so the key never leaves the configured origin),
+//! caps the body at 16 MiB, keeps the ETag for `If-None-Match`, and reads
+//! `Cache-Control: max-age` and `Retry-After` for the schedule.
+
+use std::time::{Duration, SystemTime};
+
+use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
+use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
+use reqwest::header::{self, HeaderMap};
+use reqwest::{Response, StatusCode};
+use url::Url;
+use uuid::Uuid;
+
+pub const USER_AGENT: &str = concat!("dms-tray/", env!("CARGO_PKG_VERSION"));
+
+/// Timeouts of the client; the defaults suit the real service, tests
+/// shorten them.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: Duration::from_secs(10), total: Duration::from_secs(30) }
+    }
+}
+
+/// Builds the HTTP client shared by all organizations.
+pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
+    // reqwest is built without a bundled crypto provider; install ring's once.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("the HTTP client's configuration is static and valid")
+}
+
+/// Polls one organization; remembers the ETag of its last document.
+pub struct OrgClient {
+    http: reqwest::Client,
+    endpoint: Url,
+    key: String,
+    total_timeout: Duration,
+    etag: Option<String>,
+}
+
+impl OrgClient {
+    pub fn new(http: reqwest::Client, api_url: &Url, organization: Uuid, key: String, timeouts: Timeouts) -> Self {
+        OrgClient { http, endpoint: endpoint(api_url, organization), key, total_timeout: timeouts.total, etag: None }
+    }
+
+    /// One GET of the organization's systems.
+    pub async fn poll(&mut self) -> PollOutcome {
+        let mut request = self
+            .http
+            .get(self.endpoint.clone())
+            .header("Ocp-Apim-Subscription-Key", &self.key)
+            .header(header::ACCEPT, "application/json");
+        if let Some(etag) = &self.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => return PollOutcome::Failed(self.transport_error(&error)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let max_age = max_age(&headers);
+        match status {
+            StatusCode::OK => match self.read_document(response).await {
+                Ok(document) => {
+                    self.etag = header_text(&headers, header::ETAG);
+                    PollOutcome::Fresh { document, etag: self.etag.clone(), max_age }
+                }
+                Err(error) => PollOutcome::Failed(error),
+            },
+            StatusCode::NOT_MODIFIED => PollOutcome::NotModified { max_age },
+            _ => PollOutcome::Failed(self.status_error(response).await),
+        }
+    }
+
+    async fn read_document(&self, response: Response) -> Result<dms_tray_core::api::SystemsDocument, PollError> {
+        let content_type = header_text(response.headers(), header::CONTENT_TYPE).unwrap_or_default();
+        if !is_json(&content_type) {
+            let got = if content_type.is_empty() { "no content type".into() } else { media_type(&content_type) };
+            return Err(error(PollErrorKind::NotADocument, format!("not a status document: got {got}")));
+        }
+        let body = self.read_capped(response).await?;
+        parse_document(&body).map_err(|e| error(PollErrorKind::NotADocument, e.to_string()))
+    }
+
+    /// Reads the body, refusing more than the contract's 16 MiB.
+    async fn read_capped(&self, mut response: Response) -> Result<Vec<u8>, PollError> {
+        let too_large = || {
+            error(PollErrorKind::NotADocument, "not a status document: larger than 16 MiB".to_string())
+        };
+        if response.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(e) => return Err(self.transport_error(&e)),
+            }
+        }
+    }
+
+    async fn status_error(&self, response: Response) -> PollError {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let retry_after = retry_after(&headers, SystemTime::now());
+        if status.is_redirection() {
+            let target = header_text(&headers, header::LOCATION)
+                .and_then(|l| self.endpoint.join(&l).ok())
+                .map_or("another location".to_string(), |u| u.origin().ascii_serialization());
+            return error(PollErrorKind::Redirect, format!("redirect to {target} refused"));
+        }
+        let detail = server_message(response).await.map(|m| format!(": {m}")).unwrap_or_default();
+        let code = status.as_u16();
+        let (kind, message) = match code {
+            400 => (PollErrorKind::BadRequest, format!("organization id refused by the API (400){detail}")),
+            401 => (PollErrorKind::KeyRejected, format!("key rejected (401){detail}")),
+            403 => (
+                PollErrorKind::PermissionMissing,
+                format!("key lacks the Read DataMiner System status permission (403){detail}"),
+            ),
+            404 => (PollErrorKind::OrganizationNotFound, format!("organization not found (404){detail}")),
+            429 => (
+                PollErrorKind::RateLimited,
+                match retry_after {
+                    Some(wait) => format!("rate limited, retrying in {} s", wait.as_secs()),
+                    None => "rate limited (429)".to_string(),
+                },
+            ),
+            500..=599 => (PollErrorKind::ServiceError, format!("dataminer.services error {code}{detail}")),
+            _ => (PollErrorKind::UnexpectedStatus, format!("unexpected HTTP status {code}{detail}")),
+        };
+        PollError { kind, message, retry_after }
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> PollError {
+        if e.is_timeout() {
+            return error(PollErrorKind::Timeout, format!("timed out after {} s", self.total_timeout.as_secs()));
+        }
+        let host = self.endpoint.host_str().unwrap_or("the API");
+        let cause = root_cause(e);
+        let message = if e.is_connect() {
+            format!("cannot reach {host}: {cause}")
+        } else {
+            format!("connection to {host} failed: {cause}")
+        };
+        error(PollErrorKind::Network, message)
+    }
+}
+
+fn error(kind: PollErrorKind, message: String) -> PollError {
+    PollError { kind, message, retry_after: None }
+}
+
+/// `{apiUrl}/v1/organizations/{id}/systems`, whether or not `apiUrl` ends in a slash.
+fn endpoint(api_url: &Url, organization: Uuid) -> Url {
+    let mut url = api_url.clone();
+    url.path_segments_mut()
+        .expect("an http(s) URL has a path")
+        .pop_if_empty()
+        .extend(["v1", "organizations", &organization.to_string(), "systems"]);
+    url
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn media_type(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+fn is_json(content_type: &str) -> bool {
+    let media = media_type(content_type);
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
+/// `Cache-Control: max-age=N`.
+fn max_age(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|directive| directive.trim().strip_prefix("max-age="))
+        .find_map(|n| n.trim_matches('"').parse().ok())
+        .map(Duration::from_secs)
+}
+
+/// `Retry-After` as delta-seconds or an HTTP-date.
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = header_text(headers, header::RETRY_AFTER)?;
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// The `error.message` of a JSON error body, when there is one.
+async fn server_message(response: Response) -> Option<String> {
+    if !is_json(&header_text(response.headers(), header::CONTENT_TYPE)?) {
+        return None;
+    }
+    let body = response.bytes().await.ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&body).ok()?;
+    let message = value.get("error")?.get("message")?.as_str()?.trim();
+    (!message.is_empty()).then(|| message.chars().take(300).collect())
+}
+
+/// The innermost error's text: "connection refused" rather than reqwest's wrapper.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn the_endpoint_is_below_the_api_url() {
+        let id = Uuid::from_u128(1);
+        for base in ["https://api.example", "https://api.example/", "https://api.example/base/"] {
+            let url = endpoint(&Url::parse(base).unwrap(), id);
+            assert!(url.as_str().ends_with("/v1/organizations/00000000-0000-0000-0000-000000000001/systems"), "{url}");
+        }
+        let url = endpoint(&Url::parse("https://api.example/base").unwrap(), id);
+        assert_eq!(url.path(), "/base/v1/organizations/00000000-0000-0000-0000-000000000001/systems");
+    }
+
+    #[test]
+    fn reads_max_age_among_other_directives() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=42"));
+        assert_eq!(max_age(&headers), Some(Duration::from_secs(42)));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        assert_eq!(max_age(&headers), None);
+    }
+
+    #[test]
+    fn reads_retry_after_in_both_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("36"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(36)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(120));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(120));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_str(&past).unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("Application/JSON"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/html; charset=utf-8"));
+        assert!(!is_json("text/json-ish"));
+        assert_eq!(media_type("text/html; charset=utf-8"), "text/html");
+    }
+}
