@@ -1,0 +1,160 @@
+//! The command line: `dms-tray` (the tray app), `dms-tray status` (one poll,
+//! as a Nagios-style check) and `dms-tray simulate` (the status-API
+//! simulator). Every failure before the work starts is one clear paragraph
+//! on stderr and exit code 3 (UNKNOWN, for monitoring systems).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::client::Timeouts;
+use crate::config_file::{self, ConfigLocation};
+use crate::simulator::{Scenario, Simulator, SimulatorOptions};
+use crate::{app, demo, status};
+
+/// Exit code for usage and configuration errors (Nagios UNKNOWN).
+const EXIT_CONFIG_ERROR: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dms-tray",
+    version,
+    about = "A tray monitor for DataMiner Systems connected to dataminer.services.",
+    long_about = "A tray monitor for DataMiner Systems connected to dataminer.services.\n\n\
+        Without a command, dms-tray runs as a tray app that polls the status API of every \
+        configured organization. The configuration is read from --config, else \
+        $DMS_TRAY_CONFIG, else $XDG_CONFIG_HOME/dms-tray/config.toml \
+        (~/.config/dms-tray/config.toml). With --demo, it runs against a built-in simulator \
+        of the status API and needs no account."
+)]
+pub struct Cli {
+    /// The configuration file to read.
+    #[arg(long, global = true, value_name = "PATH", env = "DMS_TRAY_CONFIG")]
+    config: Option<PathBuf>,
+
+    /// Run against the built-in simulator instead of the configured organizations.
+    #[arg(long, global = true)]
+    demo: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Poll every organization once and print the state of every system.
+    ///
+    /// Exit codes follow the Nagios plugin convention: 0 all systems ok; 1 some DMS not
+    /// responding or with degraded Cloud Gateway redundancy; 2 some DMS without connection;
+    /// 3 some state unknown, an organization that could not be polled, or a configuration
+    /// error. When several apply, 2 wins over 1, and 1 over 3.
+    Status {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the status API from a simulated organization, for demos and tests.
+    ///
+    /// Prints the base URL, organization id and key to configure, then serves until
+    /// interrupted. The control API on the same listener changes the organization and
+    /// injects faults (see docs/simulator.md).
+    Simulate {
+        /// The address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// A scenario file (TOML) instead of the built-in demo organization.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+    },
+}
+
+/// Parses the command line and runs what it asks for.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(EXIT_CONFIG_ERROR) } else { ExitCode::SUCCESS };
+        }
+    };
+    let default_level = if matches!(cli.command, Some(Command::Simulate { .. })) { "info" } else { "warn" };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_level)).init();
+    let result = match cli.command {
+        Some(Command::Status { json }) => run_status(cli.config, cli.demo, json),
+        Some(Command::Simulate { .. }) if cli.demo => Err(
+            "--demo does not apply to simulate: the simulator is what --demo runs against; \
+             run `dms-tray --demo` or `dms-tray status --demo` instead."
+                .to_string(),
+        ),
+        Some(Command::Simulate { listen, scenario }) => run_simulator(listen, scenario),
+        None => run_app(cli.config, cli.demo),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("dms-tray: {message}");
+        ExitCode::from(EXIT_CONFIG_ERROR)
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+}
+
+fn run_status(config: Option<PathBuf>, demo: bool, json: bool) -> Result<ExitCode, String> {
+    runtime().block_on(async {
+        let (config, _simulator) = if demo {
+            let demo = demo::start(false).await.map_err(|e| format!("cannot start the simulator: {e}"))?;
+            (demo.config, Some(demo.simulator))
+        } else {
+            let location = config_file::locate(config);
+            let config = config_file::load(&location)?.ok_or_else(|| no_config(&location))?;
+            (config, None)
+        };
+        let keys = config_file::resolve_keys(&config)?;
+        let view = status::poll_once(&config, keys, Timeouts::default()).await;
+        Ok(ExitCode::from(status::print(&view, json).exit_code() as u8))
+    })
+}
+
+fn no_config(location: &ConfigLocation) -> String {
+    format!(
+        "no configuration at {}; write one there (see the README), name one with --config, \
+         or try `dms-tray status --demo`.",
+        location.path.display()
+    )
+}
+
+fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>) -> Result<ExitCode, String> {
+    let scenario = match scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: cannot read the scenario file ({e}).", path.display()))?;
+            Scenario::parse(&path, &text).map_err(|e| e.to_string())?
+        }
+        None => Scenario::default_scenario(),
+    };
+    runtime().block_on(async {
+        let simulator = Simulator::start(SimulatorOptions { listen, scenario, run_timeline: true })
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        println!("dms-tray simulator serving the status API");
+        println!("  api_url = \"{}\"", simulator.base_url());
+        println!("  id      = \"{}\"", simulator.organization_id());
+        println!("  key     = \"{}\"", simulator.key());
+        println!("  allowed_remote_hosts = [\"{}\"]", simulator.remote_host());
+        println!("Control API: {}/control/document (see docs/simulator.md). Ctrl-C stops.", simulator.base_url());
+        let _ = tokio::signal::ctrl_c().await;
+        simulator.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn run_app(config: Option<PathBuf>, demo: bool) -> Result<ExitCode, String> {
+    let location = config_file::locate(config);
+    let config = if demo { None } else { config_file::load(&location)? };
+    app::run(location, config)
+}

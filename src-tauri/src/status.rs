@@ -1,0 +1,40 @@
+//! `dms-tray status`: one poll of every configured organization, printed
+//! as a table or as JSON, with a Nagios-style exit code.
+
+use chrono::Utc;
+use dms_tray_core::config::Config;
+use dms_tray_core::monitor::Monitor;
+use dms_tray_core::poll::PollOutcome;
+use dms_tray_core::report::{self, CheckState};
+use dms_tray_core::view::View;
+use tokio::task::JoinSet;
+
+use crate::client::{http_client, OrgClient, Timeouts};
+
+/// Polls every organization once, all at the same time, and returns the view.
+pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts) -> View {
+    let http = http_client(timeouts);
+    let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
+    let mut polls: JoinSet<(uuid::Uuid, PollOutcome)> = JoinSet::new();
+    for (org, key) in config.organizations.iter().zip(keys) {
+        let mut client = OrgClient::new(http.clone(), &org.api_url, org.id, key, timeouts);
+        let id = org.id;
+        polls.spawn(async move { (id, client.poll().await) });
+    }
+    while let Some(joined) = polls.join_next().await {
+        let (id, outcome) = joined.expect("a poll task does not panic");
+        monitor.record(id, &outcome, Utc::now());
+    }
+    monitor.view().clone()
+}
+
+/// Prints the view and returns the check state for the exit code.
+pub fn print(view: &View, json: bool) -> CheckState {
+    if json {
+        let document = serde_json::to_string_pretty(&report::status_json(view)).expect("the report serializes");
+        println!("{document}");
+    } else {
+        print!("{}", report::status_table(view, Utc::now()));
+    }
+    report::check_state(view)
+}
