@@ -1,0 +1,212 @@
+//! The `dms-tray` binary as users and scripts run it: `status` against the
+//! built-in demo and against `dms-tray simulate` in another process, and
+//! clear errors with exit code 3 for bad configuration and arguments.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn dms_tray(args: &[&str], config: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dms-tray"));
+    command.args(args).env_remove("DMS_TRAY_CONFIG");
+    // Never read the developer's own configuration.
+    command.env("XDG_CONFIG_HOME", scratch_dir().join("no-config-here"));
+    if let Some(config) = config {
+        command.env("DMS_TRAY_CONFIG", config);
+    }
+    command.output().expect("dms-tray runs")
+}
+
+fn scratch_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dms-tray-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write_config(name: &str, text: &str) -> std::path::PathBuf {
+    let path = scratch_dir().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn status_demo_json_prints_the_simulated_organization() {
+    let output = dms_tray(&["status", "--demo", "--json"], None);
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)));
+    let orgs = json["organizations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1);
+    let org = &orgs[0];
+    assert_eq!(org["error"], Value::Null);
+    assert!(!org["name"].as_str().unwrap().is_empty());
+    let systems = org["systems"].as_array().unwrap();
+    assert!(systems.len() >= 10, "about a dozen systems: {}", systems.len());
+    let states: Vec<&str> = systems.iter().map(|s| s["state"].as_str().unwrap()).collect();
+    for state in &states {
+        assert!(["ok", "dmsNotResponding", "noConnection", "unknown"].contains(state), "{state}");
+    }
+    for field in ["id", "name", "state", "lastSeenOnline", "cloudGateways", "remoteAccessUrl"] {
+        assert!(systems[0].get(field).is_some(), "field {field}");
+    }
+    // The exit code is the check result of what was printed.
+    let expected = if states.contains(&"noConnection") {
+        2
+    } else if states.contains(&"dmsNotResponding") {
+        1
+    } else {
+        0
+    };
+    assert_eq!(output.status.code(), Some(expected), "{}", stderr(&output));
+}
+
+#[test]
+fn status_demo_table_reads_in_words() {
+    let output = dms_tray(&["status", "--demo"], None);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("Connected"), "{text}");
+    assert!(text.contains("gateways"), "{text}");
+    assert!(text.lines().last().unwrap().contains("systems"), "summary line: {text}");
+}
+
+/// `dms-tray simulate` in its own process, killed when dropped.
+struct SimulateProcess {
+    child: Child,
+    lines: Vec<String>,
+    // Kept open: the simulator must not write into a closed pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl SimulateProcess {
+    fn start() -> SimulateProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dms-tray"))
+            .args(["simulate", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        while !lines.last().is_some_and(|l: &String| l.starts_with("Control API")) {
+            let mut line = String::new();
+            assert_ne!(reader.read_line(&mut line).unwrap(), 0, "the simulator stopped: {lines:?}");
+            lines.push(line.trim().to_string());
+        }
+        SimulateProcess { child, lines, _stdout: reader }
+    }
+
+    /// The value of a `name = "value"` line the simulator printed.
+    fn printed(&self, name: &str) -> String {
+        let line = self.lines.iter().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{:?}", self.lines));
+        line.split('"').nth(1).unwrap().to_string()
+    }
+}
+
+impl Drop for SimulateProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn status_against_the_simulate_command_with_a_config_file() {
+    let simulator = SimulateProcess::start();
+    let key_file = write_config("org.key", &format!("{}\n", simulator.printed("key")));
+    let config = write_config(
+        "simulated.toml",
+        &format!(
+            "poll_interval = \"30s\"\n\n[[organizations]]\nname = \"Night shift\"\napi_url = \"{}\"\nid = \"{}\"\nkey_file = \"{}\"\n",
+            simulator.printed("api_url"),
+            simulator.printed("id"),
+            key_file.display()
+        ),
+    );
+    let output = dms_tray(&["status", "--json"], Some(&config));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    assert_eq!(json["organizations"][0]["name"], "Night shift", "the configured name wins");
+    assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
+
+    // The same with a wrong key: the organization error, exit 3.
+    let wrong = write_config("wrong-key.toml", &std::fs::read_to_string(&config).unwrap().replace("key_file", "key = \"nope\"\n#"));
+    let output = dms_tray(&["status", "--json"], Some(&wrong));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    assert_eq!(json["organizations"][0]["error"]["kind"], "keyRejected", "{json}");
+    assert_eq!(output.status.code(), Some(3));
+}
+
+#[test]
+fn an_unreachable_organization_is_reported_with_exit_code_3() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = write_config(
+        "unreachable.toml",
+        &format!(
+            "[[organizations]]\napi_url = \"http://127.0.0.1:{port}\"\nid = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\nkey = \"k\"\n"
+        ),
+    );
+    let output = dms_tray(&["status"], Some(&config));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("cannot reach 127.0.0.1"), "{text}");
+    assert!(text.contains("1 organization could not be polled"), "{text}");
+    assert_eq!(output.status.code(), Some(3));
+}
+
+#[test]
+fn a_configuration_mistake_names_the_file_and_line_and_exits_3() {
+    let config = write_config(
+        "typo.toml",
+        "poll_interval = \"60s\"\n\n[[organizations]]\napi_url = \"https://api.example\"\nid = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\nkey = \"k\"\nkee = \"typo\"\n",
+    );
+    let output = dms_tray(&["status"], Some(&config));
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{message}");
+    assert!(message.contains(&config.display().to_string()), "{message}");
+    assert!(message.contains("line 7"), "{message}");
+    assert!(message.contains("kee"), "{message}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_named_config_file_is_an_error() {
+    let output = dms_tray(&["status", "--config", "/nonexistent/dms-tray.toml"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("/nonexistent/dms-tray.toml: cannot read the configuration file"));
+}
+
+#[test]
+fn no_configuration_at_all_points_to_the_demo() {
+    let output = dms_tray(&["status"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("--demo"), "{}", stderr(&output));
+}
+
+#[test]
+fn bad_arguments_are_named_and_exit_3() {
+    let output = dms_tray(&["status", "--jsn"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("--jsn"), "{}", stderr(&output));
+
+    let output = dms_tray(&["simulate", "--listen", "nowhere"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("nowhere"), "{}", stderr(&output));
+
+    let output = dms_tray(&["simulate", "--demo"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("--demo does not apply to simulate"));
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let output = dms_tray(&["--help"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("status") && help.contains("simulate") && help.contains("--demo"), "{help}");
+    let output = dms_tray(&["--version"], None);
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), format!("dms-tray {}", env!("CARGO_PKG_VERSION")));
+}

@@ -1,0 +1,249 @@
+//! The client against the simulator: each failure of the contract yields
+//! the message and the state a user is promised, and the next good poll
+//! recovers.
+
+use std::time::Duration;
+
+use dms_tray_core::api::ApiState;
+use dms_tray_core::poll::{PollErrorKind, PollOutcome};
+use dms_tray_core::schedule::Schedule;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::{failure_message, Harness};
+
+/// Injects `fault`, polls, checks the error kind, message and the states the
+/// user sees, then checks the next poll recovers with the real states.
+async fn fault_then_recovery(fault: serde_json::Value, kind: PollErrorKind, message: &str, systems_shown_as: Option<ApiState>) {
+    let mut h = Harness::start().await;
+    assert!(matches!(h.poll().await, PollOutcome::Fresh { .. }));
+    let reported: Vec<ApiState> = h.org().systems.iter().map(|s| s.state).collect();
+    assert!(reported.contains(&ApiState::Ok));
+
+    h.fault(fault.clone()).await;
+    let outcome = h.poll().await;
+    let error = h.org().error.clone().unwrap_or_else(|| panic!("{fault}: no error after {outcome:?}"));
+    assert_eq!(error.kind, kind, "{fault}");
+    assert!(error.message.starts_with(message), "{fault}: got {:?}, want {message:?}", error.message);
+    let shown: Vec<ApiState> = h.org().systems.iter().map(|s| s.state).collect();
+    match systems_shown_as {
+        Some(state) => assert!(shown.iter().all(|s| *s == state), "{fault}: {shown:?}"),
+        None => assert_eq!(shown, reported, "{fault}: states must stay"),
+    }
+
+    let recovered = h.poll().await;
+    assert!(matches!(recovered, PollOutcome::Fresh { .. } | PollOutcome::NotModified { .. }), "{recovered:?}");
+    assert_eq!(h.org().error, None, "{fault}: recovered");
+    let after: Vec<ApiState> = h.org().systems.iter().map(|s| s.state).collect();
+    assert_eq!(after, reported, "{fault}: the real states are back");
+}
+
+#[tokio::test]
+async fn server_errors_show_systems_unknown_and_recover() {
+    for status in [500, 502, 503, 504] {
+        fault_then_recovery(
+            json!({ "status": status }),
+            PollErrorKind::ServiceError,
+            &format!("dataminer.services error {status}"),
+            Some(ApiState::Unknown),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_error_shows_the_message_of_a_json_body() {
+    let mut h = Harness::start().await;
+    h.fault(json!({ "status": 500, "body": "json" })).await;
+    let outcome = h.poll().await;
+    let message = failure_message(&outcome);
+    assert!(message.starts_with("dataminer.services error 500: "), "{message}");
+    assert!(message.len() > "dataminer.services error 500: ".len());
+}
+
+#[tokio::test]
+async fn a_503_with_retry_after_is_waited_out() {
+    let mut h = Harness::start().await;
+    h.fault(json!({ "status": 503, "retryAfter": "120" })).await;
+    let outcome = h.poll().await;
+    assert!(failure_message(&outcome).starts_with("dataminer.services error 503"));
+    let next = Schedule::new(Duration::from_secs(10)).next(&outcome, 0.0);
+    assert_eq!(next.after, Duration::from_secs(120));
+    assert_eq!(next.not_before, Duration::from_secs(120));
+}
+
+#[tokio::test]
+async fn rate_limiting_keeps_the_states_and_waits_retry_after() {
+    fault_then_recovery(
+        json!({ "status": 429, "retryAfter": "36" }),
+        PollErrorKind::RateLimited,
+        "rate limited, retrying in 36 s",
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date() {
+    let mut h = Harness::start().await;
+    let in_five_minutes = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(300));
+    h.fault(json!({ "status": 429, "retryAfter": in_five_minutes })).await;
+    let outcome = h.poll().await;
+    let PollOutcome::Failed(error) = outcome else { panic!("{outcome:?}") };
+    let wait = error.retry_after.expect("Retry-After is read");
+    assert!(wait > Duration::from_secs(290) && wait <= Duration::from_secs(300), "{wait:?}");
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_and_shows_unknown() {
+    fault_then_recovery(json!({ "delayMs": 5000 }), PollErrorKind::Timeout, "timed out after 2 s", Some(ApiState::Unknown))
+        .await;
+}
+
+#[tokio::test]
+async fn a_200_that_is_not_a_status_document_is_not_all_well() {
+    let cases = [
+        (json!({ "html200": true }), "not a status document: got text/html"),
+        (json!({ "truncated": true }), "not a status document: EOF while parsing"),
+        (json!({ "notADocument": true }), "not a status document: missing field"),
+    ];
+    for (fault, message) in cases {
+        fault_then_recovery(fault, PollErrorKind::NotADocument, message, Some(ApiState::Unknown)).await;
+    }
+}
+
+#[tokio::test]
+async fn duplicate_system_ids_are_not_a_document() {
+    let mut h = Harness::start().await;
+    h.fault(json!({ "duplicateIds": true })).await;
+    let outcome = h.poll().await;
+    let message = failure_message(&outcome);
+    assert!(message.starts_with("not a status document: system id ") && message.ends_with(" appears twice"), "{message}");
+}
+
+#[tokio::test]
+async fn a_redirect_is_refused_and_the_key_not_sent_on() {
+    fault_then_recovery(
+        json!({ "redirect": "https://other.example/v1/organizations/x/systems" }),
+        PollErrorKind::Redirect,
+        "redirect to https://other.example refused",
+        Some(ApiState::Unknown),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn auth_and_configuration_statuses_are_named() {
+    let cases = [
+        (401, PollErrorKind::KeyRejected, "key rejected (401)"),
+        (403, PollErrorKind::PermissionMissing, "key lacks the Read DataMiner System status permission (403)"),
+        (404, PollErrorKind::OrganizationNotFound, "organization not found (404)"),
+        (400, PollErrorKind::BadRequest, "organization id refused by the API (400)"),
+        (418, PollErrorKind::UnexpectedStatus, "unexpected HTTP status 418"),
+    ];
+    for (status, kind, message) in cases {
+        fault_then_recovery(json!({ "status": status }), kind, message, Some(ApiState::Unknown)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_key_and_a_key_without_permission_are_told_apart() {
+    let h = Harness::start().await;
+    let mut wrong = Harness::client_with_key(&h.simulator, "not-the-key");
+    let outcome = wrong.poll().await;
+    assert!(failure_message(&outcome).starts_with("key rejected (401)"));
+    let mut empty = Harness::client_with_key(&h.simulator, "");
+    assert!(failure_message(&empty.poll().await).starts_with("key rejected (401)"));
+}
+
+#[tokio::test]
+async fn etag_and_max_age_are_honoured_and_the_headers_sent() {
+    let mut h = Harness::start().await;
+    let PollOutcome::Fresh { etag, max_age, .. } = h.poll().await else { panic!("first poll") };
+    let etag = etag.expect("the simulator sends an ETag");
+    assert!(max_age.is_some(), "the simulator sends max-age");
+    assert!(matches!(h.poll().await, PollOutcome::NotModified { .. }));
+
+    let requests = h.requests().await;
+    let first = &requests["recent"][0]["headers"];
+    let second = &requests["recent"][1]["headers"];
+    assert_eq!(first["if-none-match"], serde_json::Value::Null, "no ETag known yet: {requests}");
+    assert_eq!(second["if-none-match"], etag.as_str(), "{requests}");
+    assert_eq!(second["user-agent"], format!("dms-tray/{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(second["accept"], "application/json");
+    assert_eq!(second["ocp-apim-subscription-key"], h.simulator.key());
+
+    // A change makes a new document, with its new state.
+    let ziine = h.org().systems[0].id.to_string();
+    let before = h.org().systems[0].state;
+    let to = if before == ApiState::NoConnection { "ok" } else { "noConnection" };
+    h.patch_system(&ziine, json!({ "state": to })).await;
+    let PollOutcome::Fresh { etag: new_etag, .. } = h.poll().await else { panic!("changed document") };
+    assert_ne!(new_etag, Some(etag));
+    assert_eq!(h.org().systems[0].state.as_str(), to);
+}
+
+#[tokio::test]
+async fn an_unreachable_api_is_a_network_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let timeouts = dms_tray::client::Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(2) };
+    let url = format!("http://127.0.0.1:{port}").parse().unwrap();
+    let mut client = dms_tray::client::OrgClient::new(
+        dms_tray::client::http_client(timeouts),
+        &url,
+        uuid::Uuid::nil(),
+        "key".into(),
+        timeouts,
+    );
+    let outcome = client.poll().await;
+    let message = failure_message(&outcome);
+    assert!(message.starts_with("cannot reach 127.0.0.1: "), "{message}");
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+}
+
+/// A server that answers every request with a JSON body over 16 MiB.
+async fn oversized_server(with_length: bool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let size = 17 * 1024 * 1024;
+                let head = if with_length {
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n")
+                } else {
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_string()
+                };
+                let _ = socket.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 1024 * 1024];
+                for _ in 0..17 {
+                    if socket.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_body_over_16_mib_is_refused() {
+    for with_length in [true, false] {
+        let url = oversized_server(with_length).await.parse().unwrap();
+        let timeouts = dms_tray::client::Timeouts { connect: Duration::from_secs(5), total: Duration::from_secs(20) };
+        let mut client = dms_tray::client::OrgClient::new(
+            dms_tray::client::http_client(timeouts),
+            &url,
+            uuid::Uuid::nil(),
+            "key".into(),
+            timeouts,
+        );
+        let outcome = client.poll().await;
+        assert_eq!(failure_message(&outcome), "not a status document: larger than 16 MiB", "length given: {with_length}");
+    }
+}
