@@ -9,9 +9,15 @@
 pub mod ago;
 pub mod api;
 pub mod config;
+pub mod config_edit;
+pub mod menu;
 pub mod monitor;
+pub mod placement;
 pub mod poll;
+pub mod popup;
+pub mod remote;
 pub mod report;
 pub mod schedule;
 pub mod transitions;
+pub mod tray;
 pub mod view;

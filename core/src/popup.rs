@@ -1,0 +1,228 @@
+//! The popup's model: the view as the popup renders it, with systems
+//! sorted by severity then name, state texts in the words of
+//! dataminer.services, and whether each row's remote access may be opened.
+//! The popup asks for it once on open and then receives it on every change.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::api::{CloudGateways, SystemKind};
+use crate::config::OrganizationConfig;
+use crate::menu::home_url;
+use crate::remote::{remote_target, RemoteApp};
+use crate::report::attention_rank;
+use crate::tray::{tooltip, tray_look, TrayLevel};
+use crate::view::{OrgError, OrgView, SystemView, View};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopupModel {
+    pub now: DateTime<Utc>,
+    /// The last time any organization's data was confirmed.
+    pub last_update: Option<DateTime<Utc>>,
+    /// Set in the demo: where a real configuration would go.
+    pub demo: Option<DemoNote>,
+    pub summary: String,
+    pub level: TrayLevel,
+    pub organizations: Vec<OrgModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoNote {
+    pub config_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgModel {
+    pub id: Uuid,
+    pub name: String,
+    pub home_url: String,
+    pub error: Option<OrgError>,
+    pub last_good_at: Option<DateTime<Utc>>,
+    pub total: usize,
+    pub attention: usize,
+    pub systems: Vec<SystemModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemModel {
+    pub id: Uuid,
+    pub name: String,
+    pub state: crate::api::ApiState,
+    pub state_text: String,
+    pub redundancy_degraded: bool,
+    pub last_seen_online: Option<DateTime<Utc>>,
+    pub cloud_gateways: CloudGateways,
+    #[serde(rename = "type")]
+    pub kind: SystemKind,
+    pub type_text: &'static str,
+    pub data_miner_version: Option<String>,
+    pub remote: RemoteModel,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RemoteModel {
+    pub openable: bool,
+    pub reason: Option<String>,
+}
+
+/// Builds the model. `organizations` is the configuration, in the view's order.
+pub fn popup_model(
+    view: &View,
+    organizations: &[OrganizationConfig],
+    now: DateTime<Utc>,
+    demo_config_path: Option<&Path>,
+) -> PopupModel {
+    let summary = tooltip(view).trim_start_matches("dms-tray — ").to_string();
+    PopupModel {
+        now,
+        last_update: view.organizations.iter().filter_map(|o| o.last_good_at).max(),
+        demo: demo_config_path.map(|p| DemoNote { config_path: p.display().to_string() }),
+        summary,
+        level: tray_look(view).level,
+        organizations: view
+            .organizations
+            .iter()
+            .map(|org| {
+                let config = organizations.iter().find(|c| c.id == org.id);
+                org_model(org, config)
+            })
+            .collect(),
+    }
+}
+
+fn org_model(org: &OrgView, config: Option<&OrganizationConfig>) -> OrgModel {
+    let mut systems: Vec<&SystemView> = org.systems.iter().collect();
+    systems.sort_by_cached_key(|s| (attention_rank(s), s.name.to_lowercase(), s.id));
+    OrgModel {
+        id: org.id,
+        name: org.name.clone(),
+        home_url: home_url(org.id),
+        error: org.error.clone(),
+        last_good_at: org.last_good_at,
+        total: org.systems.len(),
+        attention: org.systems.iter().filter(|s| s.needs_attention()).count(),
+        systems: systems.into_iter().map(|s| system_model(s, config)).collect(),
+    }
+}
+
+fn system_model(system: &SystemView, config: Option<&OrganizationConfig>) -> SystemModel {
+    let remote = match config.map(|c| remote_target(system, c, RemoteApp::Root)) {
+        Some(Ok(_)) => RemoteModel { openable: true, reason: None },
+        Some(Err(reason)) => RemoteModel { openable: false, reason: Some(reason) },
+        None => RemoteModel { openable: false, reason: Some("The organization is no longer configured".into()) },
+    };
+    SystemModel {
+        id: system.id,
+        name: system.name.clone(),
+        state: system.state,
+        state_text: system.state.describe().to_string(),
+        redundancy_degraded: system.redundancy_degraded(),
+        last_seen_online: system.last_seen_online,
+        cloud_gateways: system.cloud_gateways,
+        kind: system.kind,
+        type_text: match system.kind {
+            SystemKind::SelfHosted => "Self-hosted",
+            SystemKind::DataMinerAsAService => "DataMiner as a Service",
+            SystemKind::Other => "Other",
+        },
+        data_miner_version: system.data_miner_version.clone(),
+        remote,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiState::*;
+    use crate::config::KeySource;
+    use crate::poll::PollErrorKind;
+    use crate::view::tests::{at, failed, fresh, org_id, system};
+    use crate::view::OrgSnapshot;
+
+    fn config() -> OrganizationConfig {
+        OrganizationConfig {
+            name: None,
+            api_url: "https://api.example/".parse().unwrap(),
+            id: org_id(),
+            key: KeySource::Inline("k".into()),
+            allowed_remote_hosts: vec![],
+        }
+    }
+
+    fn with_remote(mut s: crate::api::System) -> crate::api::System {
+        s.remote_access.url = Some(format!("https://{}-skyline.on.dataminer.services/", s.dns_label));
+        s
+    }
+
+    #[test]
+    fn systems_are_sorted_by_severity_then_name_with_their_texts() {
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(
+            &fresh(vec![
+                with_remote(system(1, "beta", Ok)),
+                with_remote(system(2, "Alpha", Ok)),
+                with_remote(system(3, "Ziine", DmsNotResponding)),
+                with_remote(system(4, "Tokyo", NoConnection)),
+                with_remote(system(5, "Oslo", Unknown)),
+            ]),
+            at(0),
+        );
+        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(1), None);
+        let org = &model.organizations[0];
+        let names: Vec<&str> = org.systems.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Tokyo", "Ziine", "Oslo", "Alpha", "beta"]);
+        assert_eq!(org.systems[1].state_text, "Cloud connection valid, DMS not responding");
+        assert_eq!((org.total, org.attention), (5, 3));
+        assert_eq!(model.summary, "3 of 5 systems need attention");
+        assert_eq!(model.level, TrayLevel::NoConnection);
+        assert_eq!(model.last_update, Some(at(0)));
+        assert!(org.systems[3].remote.openable);
+        assert!(!org.systems[0].remote.openable);
+        assert!(org.systems[0].remote.reason.as_deref().unwrap().contains("needs a connected DMS"));
+        assert_eq!(org.home_url, home_url(org_id()));
+    }
+
+    #[test]
+    fn a_failing_organization_carries_its_error_and_unknown_rows() {
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(&fresh(vec![with_remote(system(1, "Ziine", Ok))]), at(0));
+        snap.record(&failed(PollErrorKind::ServiceError), at(1));
+        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(2), None);
+        let org = &model.organizations[0];
+        assert_eq!(org.error.as_ref().unwrap().kind, PollErrorKind::ServiceError);
+        assert_eq!(org.last_good_at, Some(at(0)));
+        assert_eq!(org.systems[0].state, Unknown);
+        assert!(!org.systems[0].remote.openable);
+    }
+
+    #[test]
+    fn the_model_serializes_in_the_popup_contract() {
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(&fresh(vec![system(1, "Ziine", Ok)]), at(0));
+        let model = popup_model(
+            &View { organizations: vec![snap.view()] },
+            &[config()],
+            at(1),
+            Some(Path::new("/home/u/.config/dms-tray/config.toml")),
+        );
+        let json = serde_json::to_value(&model).unwrap();
+        assert_eq!(json["demo"]["configPath"], "/home/u/.config/dms-tray/config.toml");
+        assert_eq!(json["level"], "ok");
+        let row = &json["organizations"][0]["systems"][0];
+        for key in [
+            "id", "name", "state", "stateText", "redundancyDegraded", "lastSeenOnline", "cloudGateways", "type",
+            "typeText", "dataMinerVersion", "remote",
+        ] {
+            assert!(row.get(key).is_some(), "{key} in {row}");
+        }
+        assert_eq!(row["type"], "selfHosted");
+        assert_eq!(row["remote"]["openable"], false);
+    }
+}

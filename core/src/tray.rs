@@ -1,0 +1,187 @@
+//! What the tray shows at a glance: one look for the worst effective state
+//! over every organization, the number of systems that need attention, and
+//! the tooltip that says it in words.
+
+use serde::Serialize;
+
+use crate::api::ApiState;
+use crate::view::{SystemView, View};
+
+/// The tray icon's looks, from the calmest to the most alarming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TrayLevel {
+    /// Nothing to watch: the configuration lists no organization.
+    NoOrganizations,
+    Ok,
+    /// An organization has not answered its first poll yet.
+    Starting,
+    /// Connected, but with fewer Cloud Gateways than installed.
+    Degraded,
+    Unknown,
+    /// An organization cannot be polled: key rejected, API unreachable.
+    OrganizationError,
+    DmsNotResponding,
+    NoConnection,
+}
+
+impl TrayLevel {
+    pub const ALL: [TrayLevel; 8] = [
+        TrayLevel::NoOrganizations,
+        TrayLevel::Ok,
+        TrayLevel::Starting,
+        TrayLevel::Degraded,
+        TrayLevel::Unknown,
+        TrayLevel::OrganizationError,
+        TrayLevel::DmsNotResponding,
+        TrayLevel::NoConnection,
+    ];
+}
+
+/// The tray icon's look: it is only re-set when this value changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct TrayLook {
+    pub level: TrayLevel,
+    /// Systems that need attention; 0 shows no count.
+    pub count: u32,
+}
+
+fn system_level(system: &SystemView) -> TrayLevel {
+    match system.state {
+        ApiState::NoConnection => TrayLevel::NoConnection,
+        ApiState::DmsNotResponding => TrayLevel::DmsNotResponding,
+        ApiState::Unknown => TrayLevel::Unknown,
+        ApiState::Ok if system.redundancy_degraded() => TrayLevel::Degraded,
+        ApiState::Ok => TrayLevel::Ok,
+    }
+}
+
+/// The worst look over all organizations.
+pub fn tray_look(view: &View) -> TrayLook {
+    if view.organizations.is_empty() {
+        return TrayLook { level: TrayLevel::NoOrganizations, count: 0 };
+    }
+    let systems = || view.organizations.iter().flat_map(|o| &o.systems);
+    let count = systems().filter(|s| s.needs_attention()).count() as u32;
+    let org_level = view.organizations.iter().map(|org| match &org.error {
+        Some(error) if !error.kind.keeps_last_states() => TrayLevel::OrganizationError,
+        _ if !org.has_data() => TrayLevel::Starting,
+        _ => TrayLevel::Ok,
+    });
+    let level = org_level.chain(systems().map(system_level)).max().unwrap_or(TrayLevel::Ok);
+    TrayLook { level, count }
+}
+
+/// "dms-tray — 2 of 14 systems need attention", and the like.
+pub fn tooltip(view: &View) -> String {
+    if view.organizations.is_empty() {
+        return "dms-tray — no organizations configured".to_string();
+    }
+    let failing: Vec<&str> =
+        view.organizations.iter().filter(|o| o.error.is_some()).map(|o| o.name.as_str()).collect();
+    let total: usize = view.organizations.iter().map(|o| o.systems.len()).sum();
+    let attention = tray_look(view).count;
+    let mut parts = Vec::new();
+    match (total, attention) {
+        (0, _) if failing.is_empty() => parts.push("updating…".to_string()),
+        (0, _) => {}
+        (_, 0) => parts.push(format!("all {total} system{} connected", plural(total))),
+        _ => parts.push(format!("{attention} of {total} system{} need{} attention", plural(total), verb_s(attention))),
+    }
+    if !failing.is_empty() {
+        parts.push(format!("cannot poll {}", failing.join(", ")));
+    }
+    format!("dms-tray — {}", parts.join("; "))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn verb_s(n: u32) -> &'static str {
+    if n == 1 { "s" } else { "" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ApiState::*, CloudGateways};
+    use crate::poll::{PollErrorKind, PollOutcome};
+    use crate::view::tests::{at, failed, fresh, org_id, system};
+    use crate::view::OrgSnapshot;
+    use uuid::Uuid;
+
+    fn view(orgs: &[&[PollOutcome]]) -> View {
+        View {
+            organizations: orgs
+                .iter()
+                .enumerate()
+                .map(|(i, outcomes)| {
+                    let mut snap = OrgSnapshot::new(Uuid::from_u128(i as u128 + 1), Some(format!("Org{i}")));
+                    for outcome in *outcomes {
+                        snap.record(outcome, at(0));
+                    }
+                    snap.view()
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_worst_state_wins_and_problems_are_counted() {
+        let mut degraded = system(9, "Gent", Ok);
+        degraded.cloud_gateways = CloudGateways { connected: 2, total: 3 };
+        let cases: Vec<(View, TrayLevel, u32)> = vec![
+            (View::default(), TrayLevel::NoOrganizations, 0),
+            (view(&[&[]]), TrayLevel::Starting, 0),
+            (view(&[&[fresh(vec![system(1, "A", Ok)])]]), TrayLevel::Ok, 0),
+            (view(&[&[fresh(vec![system(1, "A", Ok), degraded.clone()])]]), TrayLevel::Degraded, 1),
+            (view(&[&[fresh(vec![degraded, system(2, "B", Unknown)])]]), TrayLevel::Unknown, 2),
+            (
+                view(&[&[fresh(vec![system(2, "B", Unknown)])], &[failed(PollErrorKind::KeyRejected)]]),
+                TrayLevel::OrganizationError,
+                1,
+            ),
+            (
+                view(&[&[fresh(vec![system(3, "C", DmsNotResponding)])], &[failed(PollErrorKind::KeyRejected)]]),
+                TrayLevel::DmsNotResponding,
+                1,
+            ),
+            (
+                view(&[&[fresh(vec![system(3, "C", DmsNotResponding), system(4, "D", NoConnection)])]]),
+                TrayLevel::NoConnection,
+                2,
+            ),
+            (view(&[&[fresh(vec![system(1, "A", Ok)])], &[]]), TrayLevel::Starting, 0),
+        ];
+        for (view, level, count) in cases {
+            assert_eq!(tray_look(&view), TrayLook { level, count }, "{view:?}");
+        }
+    }
+
+    #[test]
+    fn a_failing_organization_shows_its_systems_as_unknown_and_itself_as_an_error() {
+        let v = view(&[&[fresh(vec![system(1, "A", Ok)]), failed(PollErrorKind::ServiceError)]]);
+        assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::OrganizationError, count: 1 });
+        // A rate limit keeps the last states and is no alarm of its own.
+        let v = view(&[&[fresh(vec![system(1, "A", Ok)]), failed(PollErrorKind::RateLimited)]]);
+        assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::Ok, count: 0 });
+    }
+
+    #[test]
+    fn tooltips_say_it_in_words() {
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(&fresh(vec![system(1, "A", Ok), system(2, "B", Ok)]), at(0));
+        let all_ok = View { organizations: vec![snap.view()] };
+        assert_eq!(tooltip(&all_ok), "dms-tray — all 2 systems connected");
+
+        snap.record(&fresh(vec![system(1, "A", Ok), system(2, "B", NoConnection)]), at(1));
+        let one_down = View { organizations: vec![snap.view()] };
+        assert_eq!(tooltip(&one_down), "dms-tray — 1 of 2 systems needs attention");
+
+        let failing = view(&[&[failed(PollErrorKind::Network)]]);
+        assert_eq!(tooltip(&failing), "dms-tray — cannot poll Org0");
+        assert_eq!(tooltip(&View::default()), "dms-tray — no organizations configured");
+        assert_eq!(tooltip(&view(&[&[]])), "dms-tray — updating…");
+    }
+}
