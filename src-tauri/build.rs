@@ -1,4 +1,11 @@
+//! Builds the Tauri context from the root `tauri.conf.json`, and declares the
+//! popup's commands so that the capability file can grant them one by one.
+
+const COMMANDS: &[&str] = &["get_view", "open_remote", "refresh_now", "hide_popup", "get_settings", "save_settings"];
+
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
-        .expect("tauri build script failed");
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("the Tauri build script runs");
 }

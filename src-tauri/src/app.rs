@@ -1,27 +1,41 @@
-//! The tray app: polls every organization on its schedule and turns the
-//! outcomes into the view and its transitions.
+//! The tray app: wires the pipeline to the tray and the popup, registers
+//! the popup's commands and the plugins (single instance, autostart,
+//! opener), and runs until Quit.
 
 use std::process::ExitCode;
 
 use dms_tray_core::config::Config;
-use dms_tray_core::monitor::Monitor;
-use dms_tray_core::schedule::Schedule;
-use tokio::sync::mpsc;
+use dms_tray_core::menu::{home_url, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
+use dms_tray_core::transitions::Transition;
+use dms_tray_core::view::View;
+use tauri::{AppHandle, Manager, PhysicalPosition, RunEvent};
+use tauri_plugin_opener::OpenerExt;
 
-use crate::client::{http_client, OrgClient, Timeouts};
 use crate::config_file::{self, ConfigLocation};
-use crate::demo;
-use crate::poller::Poller;
+use crate::pipeline::{pipeline, Control, Sink};
+use crate::popup::{self, PopupState};
+use crate::state::AppState;
+use crate::tray::{Tray, TrayActions};
+use crate::{commands, demo};
 
-/// Runs the app until it is quit. `config` is `None` for the demo: asked
-/// for with `--demo`, or the first run without a configuration file.
-pub fn run(location: ConfigLocation, config: Option<Config>) -> Result<ExitCode, String> {
-    let (config, simulator) = match config {
+/// How the app starts.
+pub struct Launch {
+    pub location: ConfigLocation,
+    /// `None` runs the demo: asked for with `--demo`, or the first run
+    /// without a configuration file.
+    pub config: Option<Config>,
+    /// Open the popup at once (`--popup`).
+    pub popup: bool,
+}
+
+pub fn run(launch: Launch) -> Result<ExitCode, String> {
+    let demo = launch.config.is_none();
+    let (config, simulator) = match launch.config {
         Some(config) => (config, None),
         None => {
             log::warn!(
                 "running the demo: no configuration at {} (or --demo given)",
-                location.path.display()
+                launch.location.path.display()
             );
             let demo = tauri::async_runtime::block_on(demo::start(true))
                 .map_err(|e| format!("cannot start the simulator: {e}"))?;
@@ -29,35 +43,89 @@ pub fn run(location: ConfigLocation, config: Option<Config>) -> Result<ExitCode,
         }
     };
     let keys = config_file::resolve_keys(&config)?;
-    tauri::Builder::default()
-        .setup(move |_app| {
+    let location = launch.location;
+    let open_popup = launch.popup;
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| popup::open(app, None, false)))
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
+        .plugin(tauri_plugin_opener::init())
+        .manage(PopupState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_view,
+            commands::open_remote,
+            commands::refresh_now,
+            commands::hide_popup,
+            commands::get_settings,
+            commands::save_settings,
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            // Without a StatusNotifier host (GNOME without its extension), the
+            // app still runs; a second launch opens the popup.
+            let tray = Tray::create(&handle, Actions)
+                .inspect_err(|e| log::error!("no tray icon: {e}; run dms-tray again to open the popup"))
+                .ok();
+            let (control, run_pipeline) = pipeline(config.clone(), keys, AppSink { app: handle.clone(), tray });
+            app.manage(AppState::new(&config, location, demo, control));
             tauri::async_runtime::spawn(async move {
                 let _simulator = simulator;
-                watch(config, keys).await;
+                run_pipeline.await;
             });
+            if open_popup {
+                popup::open(&handle, None, false);
+            }
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .map_err(|e| format!("the app failed: {e}"))?;
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .map_err(|e| format!("the app cannot start: {e}"))?;
+    app.run(|_app, event| {
+        // Closing the popup closes the last window; the tray app lives on until Quit.
+        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+            api.prevent_exit();
+        }
+    });
     Ok(ExitCode::SUCCESS)
 }
 
-/// poll → snapshot → transitions, for as long as the app runs.
-async fn watch(config: Config, keys: Vec<String>) {
-    let timeouts = Timeouts::default();
-    let http = http_client(timeouts);
-    let clients = config
-        .organizations
-        .iter()
-        .zip(keys)
-        .map(|(org, key)| (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key, timeouts)))
-        .collect();
-    let (tx, mut rx) = mpsc::channel(64);
-    let _poller = Poller::start(clients, Schedule::new(config.poll_interval), tx);
-    let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
-    while let Some(polled) = rx.recv().await {
-        for transition in monitor.record(polled.organization, &polled.outcome, polled.at) {
-            log::info!("{}", serde_json::to_string(&transition).unwrap_or_default());
+/// Shows every new view in the tray and the open popup.
+struct AppSink {
+    app: AppHandle,
+    tray: Option<Tray>,
+}
+
+impl Sink for AppSink {
+    fn publish(&mut self, view: &View, _transitions: &[Transition]) {
+        if let Some(Err(e)) = self.tray.as_ref().map(|tray| tray.show(view)) {
+            log::warn!("cannot update the tray icon: {e}");
+        }
+        let Some(state) = self.app.try_state::<AppState>() else { return };
+        state.set_view(view);
+        popup::emit(&self.app, "view-updated", state.model());
+    }
+}
+
+/// What the tray's clicks and menu items do.
+struct Actions;
+
+impl TrayActions for Actions {
+    fn clicked(&self, app: &AppHandle, position: Option<PhysicalPosition<f64>>) {
+        popup::toggle(app, position);
+    }
+
+    fn menu(&self, app: &AppHandle, action: MenuAction) {
+        let open = |url: &str| {
+            if let Err(e) = app.opener().open_url(url, None::<&str>) {
+                log::warn!("cannot open {url}: {e}");
+            }
+        };
+        match action {
+            MenuAction::ShowPopup => popup::open(app, None, false),
+            MenuAction::RefreshNow => app.state::<AppState>().control.send(Control::RefreshNow),
+            MenuAction::OpenHome(organization) => open(&home_url(organization)),
+            MenuAction::OpenAdmin => open(ADMIN_URL),
+            MenuAction::PlatformStatus => open(PLATFORM_STATUS_URL),
+            MenuAction::Settings => popup::open(app, None, true),
+            MenuAction::Quit => app.exit(0),
         }
     }
 }

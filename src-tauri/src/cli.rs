@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::client::Timeouts;
 use crate::config_file::{self, ConfigLocation};
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
-use crate::{app, demo, status};
+use crate::{app, demo, logging, status};
 
 /// Exit code for usage and configuration errors (Nagios UNKNOWN).
 const EXIT_CONFIG_ERROR: u8 = 3;
@@ -37,6 +37,10 @@ pub struct Cli {
     /// Run against the built-in simulator instead of the configured organizations.
     #[arg(long, global = true)]
     demo: bool,
+
+    /// Open the popup at start (a second launch opens the running app's popup).
+    #[arg(long)]
+    popup: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -67,6 +71,10 @@ enum Command {
         /// A scenario file (TOML) instead of the built-in demo organization.
         #[arg(long, value_name = "FILE")]
         scenario: Option<PathBuf>,
+        /// Serve the scenario's systems without playing its timeline: nothing changes
+        /// but through the control API.
+        #[arg(long)]
+        still: bool,
     },
 }
 
@@ -79,8 +87,11 @@ pub fn run() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(EXIT_CONFIG_ERROR) } else { ExitCode::SUCCESS };
         }
     };
-    let default_level = if matches!(cli.command, Some(Command::Simulate { .. })) { "info" } else { "warn" };
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_level)).init();
+    match cli.command {
+        Some(Command::Status { .. }) => logging::init("warn", false),
+        Some(Command::Simulate { .. }) => logging::init("info", false),
+        None => logging::init("info", true),
+    }
     let result = match cli.command {
         Some(Command::Status { json }) => run_status(cli.config, cli.demo, json),
         Some(Command::Simulate { .. }) if cli.demo => Err(
@@ -88,8 +99,8 @@ pub fn run() -> ExitCode {
              run `dms-tray --demo` or `dms-tray status --demo` instead."
                 .to_string(),
         ),
-        Some(Command::Simulate { listen, scenario }) => run_simulator(listen, scenario),
-        None => run_app(cli.config, cli.demo),
+        Some(Command::Simulate { listen, scenario, still }) => run_simulator(listen, scenario, !still),
+        None => run_app(cli.config, cli.demo, cli.popup),
     };
     result.unwrap_or_else(|message| {
         eprintln!("dms-tray: {message}");
@@ -128,7 +139,7 @@ fn no_config(location: &ConfigLocation) -> String {
     )
 }
 
-fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>) -> Result<ExitCode, String> {
+fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>, run_timeline: bool) -> Result<ExitCode, String> {
     let scenario = match scenario {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
@@ -138,7 +149,7 @@ fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>) -> Result<ExitCo
         None => Scenario::default_scenario(),
     };
     runtime().block_on(async {
-        let simulator = Simulator::start(SimulatorOptions { listen, scenario, run_timeline: true })
+        let simulator = Simulator::start(SimulatorOptions { listen, scenario, run_timeline })
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("dms-tray simulator serving the status API");
@@ -153,8 +164,8 @@ fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>) -> Result<ExitCo
     })
 }
 
-fn run_app(config: Option<PathBuf>, demo: bool) -> Result<ExitCode, String> {
+fn run_app(config: Option<PathBuf>, demo: bool, popup: bool) -> Result<ExitCode, String> {
     let location = config_file::locate(config);
     let config = if demo { None } else { config_file::load(&location)? };
-    app::run(location, config)
+    app::run(app::Launch { location, config, popup })
 }

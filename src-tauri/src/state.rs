@@ -1,0 +1,58 @@
+//! What the app's commands and adapters share: the configuration, the
+//! latest view and popup model, and the pipeline's control handle.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::Utc;
+use dms_tray_core::config::{Config, OrganizationConfig};
+use dms_tray_core::popup::{popup_model, PopupModel};
+use dms_tray_core::view::View;
+
+use crate::config_file::ConfigLocation;
+use crate::pipeline::PipelineControl;
+
+pub struct AppState {
+    pub organizations: Vec<OrganizationConfig>,
+    pub config_location: ConfigLocation,
+    /// Running against the built-in simulator rather than a configuration.
+    pub demo: bool,
+    pub control: PipelineControl,
+    poll_interval: Mutex<Duration>,
+    view: Mutex<View>,
+}
+
+impl AppState {
+    pub fn new(config: &Config, config_location: ConfigLocation, demo: bool, control: PipelineControl) -> Self {
+        AppState {
+            organizations: config.organizations.clone(),
+            config_location,
+            demo,
+            control,
+            poll_interval: Mutex::new(config.poll_interval),
+            view: Mutex::new(View::default()),
+        }
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        *self.poll_interval.lock().expect("not poisoned")
+    }
+
+    pub fn set_poll_interval(&self, interval: Duration) {
+        *self.poll_interval.lock().expect("not poisoned") = interval;
+    }
+
+    pub fn view(&self) -> View {
+        self.view.lock().expect("not poisoned").clone()
+    }
+
+    pub fn set_view(&self, view: &View) {
+        *self.view.lock().expect("not poisoned") = view.clone();
+    }
+
+    /// The popup's model of the current view.
+    pub fn model(&self) -> PopupModel {
+        let demo_path = self.demo.then_some(self.config_location.path.as_path());
+        popup_model(&self.view(), &self.organizations, Utc::now(), demo_path)
+    }
+}
