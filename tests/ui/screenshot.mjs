@@ -1,0 +1,72 @@
+/**
+ * Renders the popup with a realistic fixture (a dozen systems of one
+ * organization, mixed states) at 380×520, light and dark, and writes PNGs to
+ * the directory given as the first argument, for a person to look at:
+ *   node tests/ui/screenshot.mjs /tmp/shots
+ * Besides the list, it shows an open row menu, a filter, an organization
+ * error in the demo, no organization, and the settings view.
+ */
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchChromium, openPopup, serveUi } from './harness.mjs';
+import { SETTINGS, before, organization, popupModel, realistic, system } from './fixtures.mjs';
+
+const out = process.argv[2];
+if (!out) {
+  console.error('usage: node tests/ui/screenshot.mjs OUTPUT_DIR');
+  process.exit(2);
+}
+await mkdir(out, { recursive: true });
+
+const failing = () =>
+  popupModel([
+    organization('Skyline Communications', [system('Ziine', 'dmsNotResponding'), system('Brussels Playout')]),
+    organization(
+      'Broadcast Partners',
+      [system('Partner Hub', 'unknown'), system('Partner Backup', 'unknown', { lastSeenOnline: null })],
+      { error: { kind: 'serviceError', message: 'dataminer.services error 503', since: before(120) }, lastGoodAt: before(300) },
+    ),
+  ], { demo: { configPath: SETTINGS.configPath }, level: 'organizationError' });
+
+const shots = [
+  ['popup', realistic(), async () => {}],
+  ['menu', realistic(), async (page) => {
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.row[aria-selected="true"] .menu-button').click();
+  }],
+  ['filter', realistic(), async (page) => page.locator('#search').fill('am')],
+  ['error', failing(), async () => {}],
+  ['empty', popupModel([], { summary: 'No organizations configured', level: 'noOrganizations' }), async (page) => {
+    await page.getByText(SETTINGS.configPath).waitFor();
+  }],
+  ['settings', realistic(), async (page) => {
+    await page.locator('#settings-button').click();
+    await page.locator('#poll-interval').fill('2s');
+    await page.evaluate(() => { window.__answers.save_settings = { reject: 'poll_interval: 2s is too short; write at least 5s, e.g. "60s"' }; });
+    await page.locator('#settings-save').click();
+    await page.locator('#poll-interval-error').waitFor();
+  }],
+];
+
+const server = await serveUi();
+const browser = await launchChromium();
+try {
+  for (const colorScheme of ['light', 'dark']) {
+    for (const [name, view, act] of shots) {
+      const popup = await openPopup(browser, server.url, { view, settings: SETTINGS, colorScheme });
+      await act(popup.page);
+      const file = join(out, `${name}-${colorScheme}.png`);
+      await popup.page.screenshot({ path: file });
+      const problems = await popup.problems();
+      if (problems.length) console.error(`${file}: ${problems.join('; ')}`);
+      console.log(file);
+      await popup.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

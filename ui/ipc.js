@@ -1,0 +1,38 @@
+/**
+ * The popup's only door to the Rust side. Tauri injects `window.__TAURI__`
+ * (app.withGlobalTauri); every command and event of the contract is named
+ * here once, so the rest of the UI never touches globals and the tests can
+ * stub exactly this boundary.
+ */
+
+const tauri = () => window.__TAURI__;
+const invoke = (cmd, args) => tauri().core.invoke(cmd, args);
+
+/** The PopupModel; called once on load. */
+export const getView = () => invoke('get_view');
+
+/** app: "root" | "monitoring" | "dashboard". Rejects with a message. */
+export const openRemote = (organizationId, systemId, app) =>
+  invoke('open_remote', { organizationId, systemId, app });
+
+export const refreshNow = () => invoke('refresh_now');
+
+/** The Rust side destroys the window. */
+export const hidePopup = () => invoke('hide_popup');
+
+/** { pollInterval, autostart, configPath, editable, reason } */
+export const getSettings = () => invoke('get_settings');
+
+/** Rejects with a message that names what is wrong. */
+export const saveSettings = (pollInterval, autostart) =>
+  invoke('save_settings', { pollInterval, autostart });
+
+/** handler(model) on every new PopupModel. */
+export const onViewUpdated = (handler) => tauri().event.listen('view-updated', (event) => handler(event.payload));
+
+/** handler() when the tray menu asks for the settings. */
+export const onShowSettings = (handler) => tauri().event.listen('show-settings', () => handler());
+
+/** A rejection's text: commands reject with a string, anything else is shown as best we can. */
+export const errorText = (error) =>
+  typeof error === 'string' ? error : (error && error.message) || String(error);
