@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what dms-tray needs to build, run and test on Debian 12 or Ubuntu,
 # and nothing that is already there. Safe to run again.
-#   scripts/setup.sh run    packages to build and run the app
-#   scripts/setup.sh test   also those the test suites use
+#   scripts/setup.sh run    what the app needs to build and run
+#   scripts/setup.sh test   also what the test suites use
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 what=${1:-run}
 run_packages=(
@@ -13,22 +14,22 @@ run_packages=(
   xdg-utils
 )
 test_packages=(
-  xvfb xauth dbus dbus-x11 at-spi2-core dunst libnotify-bin
-  webkit2gtk-driver chromium nodejs npm
+  xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
+  webkit2gtk-driver chromium
 )
+tauri_driver_version=2.1.0
 
 packages=("${run_packages[@]}")
 [ "$what" = test ] && packages+=("${test_packages[@]}")
+# Node may come from elsewhere than Debian's package; only install it when missing.
+if [ "$what" = test ] && ! { command -v node && command -v npm; } >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# Node may come from elsewhere than Debian's package; do not fight it.
-if command -v node >/dev/null && command -v npm >/dev/null; then
-  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
-fi
-read -ra missing <<<"${missing[*]}"
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
@@ -41,4 +42,15 @@ fi
 if ! command -v cargo >/dev/null; then
   echo "setup: cargo is missing. Install Rust 1.90 or newer (https://rustup.rs) and run this again." >&2
   exit 1
+fi
+
+if [ "$what" = test ]; then
+  if ! cargo install --list | grep -qx "tauri-driver v$tauri_driver_version:"; then
+    echo "setup: installing tauri-driver $tauri_driver_version"
+    cargo install --quiet --locked tauri-driver --version "$tauri_driver_version"
+  fi
+  if [ ! -d tests/ui/node_modules ] || [ tests/ui/package-lock.json -nt tests/ui/node_modules ]; then
+    echo "setup: installing the UI suite's npm packages"
+    npm ci --prefix tests/ui --no-audit --no-fund --loglevel=error
+  fi
 fi

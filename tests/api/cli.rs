@@ -2,11 +2,12 @@
 //! built-in demo and against `dms-tray simulate` in another process, and
 //! clear errors with exit code 3 for bad configuration and arguments.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
+
+use crate::simulate::SimulateProcess;
 
 fn dms_tray(args: &[&str], config: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dms-tray"));
@@ -74,50 +75,9 @@ fn status_demo_table_reads_in_words() {
     assert!(text.lines().last().unwrap().contains("systems"), "summary line: {text}");
 }
 
-/// `dms-tray simulate` in its own process, killed when dropped.
-struct SimulateProcess {
-    child: Child,
-    lines: Vec<String>,
-    // Kept open: the simulator must not write into a closed pipe.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl SimulateProcess {
-    fn start() -> SimulateProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dms-tray"))
-            .args(["simulate", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut reader = BufReader::new(child.stdout.take().unwrap());
-        let mut lines = Vec::new();
-        while !lines.last().is_some_and(|l: &String| l.starts_with("Control API")) {
-            let mut line = String::new();
-            assert_ne!(reader.read_line(&mut line).unwrap(), 0, "the simulator stopped: {lines:?}");
-            lines.push(line.trim().to_string());
-        }
-        SimulateProcess { child, lines, _stdout: reader }
-    }
-
-    /// The value of a `name = "value"` line the simulator printed.
-    fn printed(&self, name: &str) -> String {
-        let line = self.lines.iter().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{:?}", self.lines));
-        line.split('"').nth(1).unwrap().to_string()
-    }
-}
-
-impl Drop for SimulateProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn status_against_the_simulate_command_with_a_config_file() {
-    let simulator = SimulateProcess::start();
+    let simulator = SimulateProcess::start(false);
     let key_file = write_config("org.key", &format!("{}\n", simulator.printed("key")));
     let config = write_config(
         "simulated.toml",
@@ -133,8 +93,21 @@ fn status_against_the_simulate_command_with_a_config_file() {
     assert_eq!(json["organizations"][0]["name"], "Night shift", "the configured name wins");
     assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
 
+    // Everything ok: exit 0. One DMS down: exit 2, and the table says which.
+    for system in json["organizations"][0]["systems"].as_array().unwrap() {
+        let patch = serde_json::json!({ "state": "ok", "cloudGateways": { "connected": 1, "total": 1 } });
+        simulator.control("PATCH", &format!("/control/systems/{}", system["id"].as_str().unwrap()), Some(patch));
+    }
+    assert_eq!(dms_tray(&["status"], Some(&config)).status.code(), Some(0));
+    simulator.control("PATCH", "/control/systems/Ziine", Some(serde_json::json!({ "state": "noConnection" })));
+    let output = dms_tray(&["status"], Some(&config));
+    assert_eq!(output.status.code(), Some(2));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let ziine = table.lines().find(|l| l.contains("Ziine")).unwrap();
+    assert!(ziine.contains("No connection to dataminer.services") && ziine.contains("last seen just now"), "{table}");
+
     // The same with a wrong key: the organization error, exit 3.
-    let wrong = write_config("wrong-key.toml", &std::fs::read_to_string(&config).unwrap().replace("key_file", "key = \"nope\"\n#"));
+    let wrong = write_config("wrong-key.toml", &simulator.config("30s").replace(&simulator.printed("key"), "nope"));
     let output = dms_tray(&["status", "--json"], Some(&wrong));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
     assert_eq!(json["organizations"][0]["error"]["kind"], "keyRejected", "{json}");

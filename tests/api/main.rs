@@ -5,3 +5,5 @@
 mod cli;
 mod faults;
 mod support;
+#[path = "../common/simulate.rs"]
+mod simulate;

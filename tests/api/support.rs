@@ -34,7 +34,7 @@ impl Harness {
         .expect("the simulator starts");
         let client = Self::client_with_key(&simulator, simulator.key());
         let monitor = Monitor::new([(simulator.organization_id(), None)]);
-        Harness { simulator, client, monitor, control: reqwest::Client::new() }
+        Harness { simulator, client, monitor, control: crate::simulate::http() }
     }
 
     pub fn client_with_key(simulator: &Simulator, key: &str) -> OrgClient {

@@ -1,0 +1,12 @@
+//! End-to-end tests of the real `dms-tray` release binary on a desktop of
+//! real parts: Xvfb, a private D-Bus session bus, a StatusNotifierWatcher
+//! standing in for the panel, tauri-driver with WebKitWebDriver for the
+//! popup, and `dms-tray simulate` for the status API.
+
+mod desktop;
+mod popup;
+#[path = "../common/simulate.rs"]
+mod simulate;
+mod sni;
+mod tray;
+mod webdriver;

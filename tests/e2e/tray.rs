@@ -1,0 +1,77 @@
+//! The tray icon as a panel sees it over D-Bus: the item registers with the
+//! watcher, its icon and tooltip follow the simulator's worst state, and
+//! its menu's Quit ends the app with exit code 0.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::desktop::{wait_for, App, Desktop};
+use crate::simulate::SimulateProcess;
+use crate::sni::StatusNotifierWatcher;
+
+/// The popup window's title (src-tauri/src/popup.rs).
+const POPUP_TITLE: &str = "dms-tray systems";
+const START: Duration = Duration::from_secs(30);
+/// One poll interval (5 s) and the time to draw, with room for a loaded machine.
+const ONE_POLL: Duration = Duration::from_secs(15);
+
+fn set_all_ok(simulator: &SimulateProcess) {
+    let document = simulator.control("GET", "/control/document", None);
+    for system in document["systems"].as_array().unwrap() {
+        let path = format!("/control/systems/{}", system["id"].as_str().unwrap());
+        simulator.control("PATCH", &path, Some(json!({ "state": "ok", "cloudGateways": { "connected": 2, "total": 2 } })));
+    }
+}
+
+#[test]
+fn the_tray_icon_follows_the_worst_state_and_quit_exits_cleanly() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("tray");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let mut app = App::start(&desktop, &[]);
+
+    let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
+    let item = watcher.item(&address);
+
+    // A left click opens the popup next to the icon; another closes it.
+    item.activate(1200, 12);
+    wait_for(START, "the popup to open", || desktop.display.has_window(POPUP_TITLE).then_some(()));
+    item.activate(1200, 12);
+    wait_for(START, "the popup to close", || (!desktop.display.has_window(POPUP_TITLE)).then_some(()));
+
+    // The default scenario has problems: the title counts them.
+    let title = wait_for(ONE_POLL, "a title with counts", || Some(item.title()).filter(|t| t.contains(" of ")));
+    assert!(title.starts_with("dms-tray — ") && title.ends_with("systems need attention"), "{title}");
+    let (tooltip_title, description) = item.tooltip();
+    assert_eq!(tooltip_title, title);
+    assert!(description.contains("need attention"), "{description}");
+    let troubled_icon = item.icon_pixmap();
+    assert!(!troubled_icon.is_empty() && !troubled_icon[0].2.is_empty(), "an icon is set");
+
+    // Every system ok: the title says so and the icon changes.
+    set_all_ok(&simulator);
+    let title = wait_for(ONE_POLL, "all systems connected", || Some(item.title()).filter(|t| t.contains("connected")));
+    assert_eq!(title, "dms-tray — all 12 systems connected");
+    let ok_icon = item.icon_pixmap();
+    assert_ne!(ok_icon, troubled_icon);
+
+    // One system loses its connection: another icon, counted.
+    simulator.control("PATCH", "/control/systems/Ziine", Some(json!({ "state": "noConnection" })));
+    let title = wait_for(ONE_POLL, "one system down", || Some(item.title()).filter(|t| t.contains("1 of 12")));
+    assert_eq!(title, "dms-tray — 1 of 12 systems needs attention");
+    let down_icon = item.icon_pixmap();
+    assert_ne!(down_icon, ok_icon);
+    assert_ne!(down_icon, troubled_icon, "a count of 1 draws another badge than the scenario's count");
+
+    // The menu, as the panel shows it, and Quit.
+    let labels: Vec<String> = item.menu_entries().into_iter().map(|(_, label)| label).collect();
+    for expected in ["Refresh now", "Open dataminer.services", "Open Admin", "Platform status", "Settings…", "Quit"] {
+        assert!(labels.iter().any(|l| l == expected), "{expected} in {labels:?}");
+    }
+    assert!(labels[0].ends_with("1 of 12 need attention"), "{labels:?}");
+    item.click_menu("Quit");
+    let status = app.wait_exit(Duration::from_secs(10)).expect("Quit ends the app");
+    assert_eq!(status.code(), Some(0), "{}", desktop.home.log());
+}
