@@ -75,3 +75,21 @@ fn the_tray_icon_follows_the_worst_state_and_quit_exits_cleanly() {
     let status = app.wait_exit(Duration::from_secs(10)).expect("Quit ends the app");
     assert_eq!(status.code(), Some(0), "{}", desktop.home.log());
 }
+
+#[test]
+fn a_first_run_without_configuration_runs_the_demo_and_a_second_launch_opens_the_popup() {
+    let desktop = Desktop::new("first-run");
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = App::start(&desktop, &[]);
+    let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
+    let item = watcher.item(&address);
+    let title = wait_for(ONE_POLL, "the demo's systems", || Some(item.title()).filter(|t| t.contains("systems")));
+    assert!(title.contains("of 12 systems") || title.contains("all 12 systems"), "{title}");
+    assert!(!desktop.display.has_window(POPUP_TITLE));
+
+    let mut second = App::start(&desktop, &[]);
+    let status = second.wait_exit(Duration::from_secs(20)).expect("the second launch hands over and exits");
+    assert_eq!(status.code(), Some(0));
+    wait_for(START, "the first instance's popup", || desktop.display.has_window(POPUP_TITLE).then_some(()));
+    assert_eq!(watcher.items().len(), 1, "one tray icon, not two");
+}
