@@ -7,6 +7,7 @@
 //! [`transitions::Transition`]s between the old and the new view.
 
 pub mod ago;
+pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod config_edit;
