@@ -183,21 +183,19 @@ async fn etag_and_max_age_are_honoured_and_the_headers_sent() {
     assert_eq!(h.org().systems[0].state.as_str(), to);
 }
 
+/// A client of an API at `url` that is not the simulator.
+fn client_for(url: &str, timeout: Duration) -> dms_tray::client::OrgClient {
+    let timeouts = dms_tray::client::Timeouts { connect: timeout, total: timeout };
+    let url = url.parse().unwrap();
+    dms_tray::client::OrgClient::new(dms_tray::client::http_client(timeouts), &url, uuid::Uuid::nil(), "key".into(), timeouts)
+}
+
 #[tokio::test]
 async fn an_unreachable_api_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let timeouts = dms_tray::client::Timeouts { connect: Duration::from_secs(2), total: Duration::from_secs(2) };
-    let url = format!("http://127.0.0.1:{port}").parse().unwrap();
-    let mut client = dms_tray::client::OrgClient::new(
-        dms_tray::client::http_client(timeouts),
-        &url,
-        uuid::Uuid::nil(),
-        "key".into(),
-        timeouts,
-    );
-    let outcome = client.poll().await;
+    let outcome = client_for(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2)).poll().await;
     let message = failure_message(&outcome);
     assert!(message.starts_with("cannot reach 127.0.0.1: "), "{message}");
     assert!(message.to_lowercase().contains("refused"), "{message}");
@@ -234,16 +232,8 @@ async fn oversized_server(with_length: bool) -> String {
 #[tokio::test]
 async fn a_body_over_16_mib_is_refused() {
     for with_length in [true, false] {
-        let url = oversized_server(with_length).await.parse().unwrap();
-        let timeouts = dms_tray::client::Timeouts { connect: Duration::from_secs(5), total: Duration::from_secs(20) };
-        let mut client = dms_tray::client::OrgClient::new(
-            dms_tray::client::http_client(timeouts),
-            &url,
-            uuid::Uuid::nil(),
-            "key".into(),
-            timeouts,
-        );
-        let outcome = client.poll().await;
+        let url = oversized_server(with_length).await;
+        let outcome = client_for(&url, Duration::from_secs(20)).poll().await;
         assert_eq!(failure_message(&outcome), "not a status document: larger than 16 MiB", "length given: {with_length}");
     }
 }
