@@ -6,17 +6,20 @@ use std::process::ExitCode;
 
 use dms_tray_core::config::Config;
 use dms_tray_core::menu::{home_url, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
-use dms_tray_core::transitions::Transition;
+use dms_tray_core::remote::RemoteApp;
 use dms_tray_core::view::View;
 use tauri::{AppHandle, Manager, PhysicalPosition, RunEvent};
-use tauri_plugin_opener::OpenerExt;
 
 use crate::config_file::{self, ConfigLocation};
-use crate::pipeline::{pipeline, Control, Sink};
+use crate::notifier::{Notifier, Response};
+use crate::pipeline::{pipeline, Control, PollReport, Sink};
 use crate::popup::{self, PopupState};
 use crate::state::AppState;
 use crate::tray::{Tray, TrayActions};
-use crate::{commands, demo};
+use crate::{commands, demo, open};
+
+/// How long "Snooze 1 h" mutes a system.
+const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
 
 /// How the app starts.
 pub struct Launch {
@@ -65,7 +68,12 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
             let tray = Tray::create(&handle, Actions)
                 .inspect_err(|e| log::error!("no tray icon: {e}; run dms-tray again to open the popup"))
                 .ok();
-            let (control, run_pipeline) = pipeline(config.clone(), keys, AppSink { app: handle.clone(), tray });
+            let notifier = Notifier::new({
+                let handle = handle.clone();
+                move |response| on_notification_response(&handle, response)
+            });
+            let sink = AppSink { app: handle.clone(), tray, notifier };
+            let (control, run_pipeline) = pipeline(config.clone(), keys, sink);
             app.manage(AppState::new(&config, location, demo, control));
             tauri::async_runtime::spawn(async move {
                 let _simulator = simulator;
@@ -87,20 +95,51 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Shows every new view in the tray and the open popup.
+/// Shows every new view in the tray and the open popup, and its
+/// transitions as notifications.
 struct AppSink {
     app: AppHandle,
     tray: Option<Tray>,
+    notifier: Notifier,
 }
 
 impl Sink for AppSink {
-    fn publish(&mut self, view: &View, _transitions: &[Transition]) {
+    fn publish(&mut self, view: &View, poll: Option<PollReport<'_>>) {
         if let Some(Err(e)) = self.tray.as_ref().map(|tray| tray.show(view)) {
             log::warn!("cannot update the tray icon: {e}");
         }
         let Some(state) = self.app.try_state::<AppState>() else { return };
         state.set_view(view);
         popup::emit(&self.app, "view-updated", state.model());
+        if let Some(poll) = poll {
+            let local_time = chrono::Local::now().time();
+            let alerts = state.alerts.lock().expect("not poisoned").on_poll(
+                poll.organization,
+                poll.transitions,
+                view,
+                poll.at,
+                local_time,
+            );
+            for alert in &alerts {
+                self.notifier.show(alert);
+            }
+        }
+    }
+}
+
+/// A click on a notification opens the system; "Snooze 1 h" mutes it.
+fn on_notification_response(app: &AppHandle, response: Response) {
+    let state = app.state::<AppState>();
+    match response {
+        Response::Open(system) => {
+            if let Err(e) = open::remote_access(app, &state, system.organization, system.system, RemoteApp::Root) {
+                log::warn!("cannot open remote access from a notification: {e}");
+            }
+        }
+        Response::Snooze(system) => {
+            log::info!("snoozed a system for an hour");
+            state.alerts.lock().expect("not poisoned").snooze(system, chrono::Utc::now() + SNOOZE);
+        }
     }
 }
 
@@ -114,8 +153,8 @@ impl TrayActions for Actions {
 
     fn menu(&self, app: &AppHandle, action: MenuAction) {
         let open = |url: &str| {
-            if let Err(e) = app.opener().open_url(url, None::<&str>) {
-                log::warn!("cannot open {url}: {e}");
+            if let Err(e) = open::url_in_browser(app, url) {
+                log::warn!("{e}");
             }
         };
         match action {

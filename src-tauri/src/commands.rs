@@ -3,23 +3,20 @@
 //! others.
 
 use dms_tray_core::popup::PopupModel;
-use dms_tray_core::remote::{remote_target, RemoteApp};
+use dms_tray_core::remote::RemoteApp;
 use tauri::{AppHandle, State};
-use tauri_plugin_opener::OpenerExt;
 use uuid::Uuid;
 
 use crate::pipeline::Control;
 use crate::settings::{self, SettingsModel};
 use crate::state::AppState;
-use crate::popup;
+use crate::{open, popup};
 
 #[tauri::command]
 pub fn get_view(state: State<'_, AppState>) -> PopupModel {
     state.model()
 }
 
-/// Opens a system's remote access, after checking again that it may be
-/// opened: the popup's word is never taken for it.
 #[tauri::command]
 pub fn open_remote(
     handle: AppHandle,
@@ -28,22 +25,7 @@ pub fn open_remote(
     system_id: Uuid,
     app: RemoteApp,
 ) -> Result<(), String> {
-    let view = state.view();
-    let system = view
-        .organizations
-        .iter()
-        .filter(|o| o.id == organization_id)
-        .flat_map(|o| &o.systems)
-        .find(|s| s.id == system_id)
-        .ok_or("This system is no longer in the organization")?;
-    let organization = state
-        .organizations
-        .iter()
-        .find(|o| o.id == organization_id)
-        .ok_or("This organization is no longer configured")?;
-    let url = remote_target(system, organization, app)?;
-    log::info!("opening {url}");
-    handle.opener().open_url(url.as_str(), None::<&str>).map_err(|e| format!("Cannot open the browser: {e}"))
+    open::remote_access(&handle, &state, organization_id, system_id, app)
 }
 
 #[tauri::command]

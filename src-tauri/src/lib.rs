@@ -10,6 +10,8 @@ pub mod commands;
 pub mod config_file;
 pub mod demo;
 pub mod logging;
+pub mod notifier;
+pub mod open;
 pub mod pipeline;
 pub mod poller;
 pub mod popup;

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use dms_tray_core::config::Config;
 use dms_tray_core::monitor::Monitor;
 use dms_tray_core::schedule::Schedule;
@@ -16,6 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::client::{http_client, OrgClient, Timeouts};
 use crate::poller::Poller;
+use uuid::Uuid;
 
 /// What the rest of the app may ask of the pipeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,9 +39,17 @@ impl PipelineControl {
     }
 }
 
-/// Receives each new view with the transitions that led to it.
+/// One finished poll, as the sink sees it.
+pub struct PollReport<'a> {
+    pub organization: Uuid,
+    pub at: DateTime<Utc>,
+    pub transitions: &'a [Transition],
+}
+
+/// Receives each new view, with the poll and transitions that led to it
+/// (none for the first, empty view).
 pub trait Sink: Send + 'static {
-    fn publish(&mut self, view: &View, transitions: &[Transition]);
+    fn publish(&mut self, view: &View, poll: Option<PollReport<'_>>);
 }
 
 /// Creates the control handle and the future that runs the pipeline; spawn
@@ -55,7 +65,7 @@ pub fn pipeline(
 
 async fn run(config: Config, keys: Vec<String>, mut sink: impl Sink, mut control: mpsc::UnboundedReceiver<Control>) {
     let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
-    sink.publish(monitor.view(), &[]);
+    sink.publish(monitor.view(), None);
     let timeouts = Timeouts::default();
     let http = http_client(timeouts);
     let clients = || -> Vec<(uuid::Uuid, OrgClient)> {
@@ -75,7 +85,8 @@ async fn run(config: Config, keys: Vec<String>, mut sink: impl Sink, mut control
                 for transition in &transitions {
                     log::info!("transition: {}", serde_json::to_string(transition).unwrap_or_default());
                 }
-                sink.publish(monitor.view(), &transitions);
+                let report = PollReport { organization: polled.organization, at: polled.at, transitions: &transitions };
+                sink.publish(monitor.view(), Some(report));
             }
             request = control.recv() => match request {
                 Some(Control::RefreshNow) => poller.refresh_now(),

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
+use dms_tray_core::alerts::{AlertPolicy, AlertSettings};
 use dms_tray_core::config::{Config, OrganizationConfig};
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::view::View;
@@ -18,6 +19,8 @@ pub struct AppState {
     /// Running against the built-in simulator rather than a configuration.
     pub demo: bool,
     pub control: PipelineControl,
+    /// Which transitions become notifications; snoozes live here too.
+    pub alerts: Mutex<AlertPolicy>,
     poll_interval: Mutex<Duration>,
     view: Mutex<View>,
 }
@@ -29,6 +32,7 @@ impl AppState {
             config_location,
             demo,
             control,
+            alerts: Mutex::new(AlertPolicy::new(AlertSettings::default())),
             poll_interval: Mutex::new(config.poll_interval),
             view: Mutex::new(View::default()),
         }

@@ -4,6 +4,7 @@
 //! popup, and `dms-tray simulate` for the status API.
 
 mod desktop;
+mod notifications;
 mod popup;
 #[path = "../common/simulate.rs"]
 mod simulate;

@@ -1,0 +1,124 @@
+//! Desktop notifications over D-Bus (notify-rust): shows the alerts of the
+//! core's policy, each replacing the earlier notification of its topic (a
+//! recovery replaces its outage), with "Open" and "Snooze 1 h" where the
+//! notification server supports actions.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use dms_tray_core::alerts::{Alert, SystemRef, Topic, Urgency};
+use notify_rust::{Hint, Notification};
+
+/// What the user did with a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    /// The default action (a click): open the system's remote access.
+    Open(SystemRef),
+    Snooze(SystemRef),
+}
+
+/// The notification server's abilities, asked once.
+#[derive(Debug, Clone, Copy)]
+struct Capabilities {
+    actions: bool,
+    body_markup: bool,
+}
+
+/// The notification server's id of each topic's notification, and which
+/// showing of it is current: a replaced notification keeps its id, and the
+/// listener of its earlier showing must then stay quiet.
+type Shown = Arc<Mutex<HashMap<Topic, (u32, u64)>>>;
+
+pub struct Notifier {
+    shown: Shown,
+    showings: AtomicU64,
+    capabilities: Option<Capabilities>,
+    on_response: Arc<dyn Fn(Response) + Send + Sync>,
+}
+
+impl Notifier {
+    pub fn new(on_response: impl Fn(Response) + Send + Sync + 'static) -> Notifier {
+        let capabilities = match notify_rust::get_capabilities() {
+            Ok(caps) => Some(Capabilities {
+                actions: caps.iter().any(|c| c == "actions"),
+                body_markup: caps.iter().any(|c| c == "body-markup"),
+            }),
+            Err(e) => {
+                log::warn!("no notification server: {e}");
+                None
+            }
+        };
+        Notifier { shown: Shown::default(), showings: AtomicU64::new(0), capabilities, on_response: Arc::new(on_response) }
+    }
+
+    /// Shows an alert; a failure is logged, never fatal.
+    pub fn show(&self, alert: &Alert) {
+        let Some(capabilities) = self.capabilities else { return };
+        let mut notification = Notification::new();
+        let body = if capabilities.body_markup { escape_markup(&alert.body) } else { alert.body.clone() };
+        notification
+            .appname("dms-tray")
+            .summary(&alert.summary)
+            .body(&body)
+            .icon(match alert.urgency {
+                Urgency::Critical => "dialog-error",
+                Urgency::Normal => "dialog-warning",
+                Urgency::Low => "dialog-information",
+            })
+            .hint(Hint::DesktopEntry("dms-tray".into()))
+            .urgency(match alert.urgency {
+                Urgency::Critical => notify_rust::Urgency::Critical,
+                Urgency::Normal => notify_rust::Urgency::Normal,
+                Urgency::Low => notify_rust::Urgency::Low,
+            });
+        let mut shown = self.shown.lock().expect("not poisoned");
+        if alert.topic != Topic::Summary {
+            if let Some((id, _)) = shown.get(&alert.topic) {
+                notification.id(*id);
+            }
+        }
+        let actionable = alert.system.filter(|_| capabilities.actions);
+        if actionable.is_some() {
+            notification.action("default", "Open remote access").action("snooze", "Snooze 1 h");
+        }
+        let handle = match notification.show() {
+            Ok(handle) => handle,
+            Err(e) => {
+                log::warn!("cannot show a notification: {e}");
+                return;
+            }
+        };
+        log::info!("notified: {}", alert.summary);
+        let showing = self.showings.fetch_add(1, Ordering::Relaxed);
+        shown.insert(alert.topic.clone(), (handle.id(), showing));
+        if let Some(system) = actionable {
+            let on_response = self.on_response.clone();
+            let shown = self.shown.clone();
+            let topic = alert.topic.clone();
+            std::thread::spawn(move || {
+                handle.wait_for_action(|action| {
+                    let current = shown.lock().expect("not poisoned").get(&topic).is_some_and(|(_, s)| *s == showing);
+                    match action {
+                        "default" if current => on_response(Response::Open(system)),
+                        "snooze" if current => on_response(Response::Snooze(system)),
+                        _ => {}
+                    }
+                })
+            });
+        }
+    }
+}
+
+/// Names are data: `<`, `>` and `&` reach a markup-reading server escaped.
+fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(super::escape_markup("<img src=x onerror=alert(1)> & co"), "&lt;img src=x onerror=alert(1)&gt; &amp; co");
+    }
+}

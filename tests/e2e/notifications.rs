@@ -1,0 +1,172 @@
+//! Notifications as a real notification daemon (dunst) receives them: a
+//! scripted timeline of changes in the simulator produces exactly the
+//! expected notifications (summary, urgency) and no others; a recovery
+//! replaces its outage; a burst is one summary; a flapping system is told
+//! once; the default action opens the system's remote access.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::desktop::{wait_for, App, Desktop};
+use crate::simulate::SimulateProcess;
+use crate::sni::StatusNotifierWatcher;
+
+const ONE_POLL: Duration = Duration::from_secs(15);
+
+/// dunst on the test's desktop, recording every notification it shows
+/// through a rule's script (urgency, app, summary, body, id).
+struct Dunst {
+    child: Child,
+    recorded: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    urgency: String,
+    app: String,
+    summary: String,
+    body: String,
+    id: String,
+}
+
+impl Dunst {
+    fn start(desktop: &Desktop) -> Dunst {
+        let dir = desktop.home.dir.join("dunst");
+        std::fs::create_dir_all(&dir).unwrap();
+        let recorded = dir.join("recorded");
+        let script = dir.join("record.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s|%s|%s|%s|%s\\n' \"$DUNST_URGENCY\" \"$DUNST_APP_NAME\" \"$DUNST_SUMMARY\" \"$DUNST_BODY\" \"$DUNST_ID\" >> '{}'\n",
+                recorded.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let config = dir.join("dunstrc");
+        std::fs::write(&config, format!("[global]\n    follow = none\n[record]\n    summary = \"*\"\n    script = {}\n", script.display()))
+            .unwrap();
+        let mut command = Command::new("dunst");
+        desktop.apply(&mut command);
+        let child = command.arg("-config").arg(&config).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let dunst = Dunst { child, recorded };
+        wait_for(Duration::from_secs(10), "dunst to own the notification service", || {
+            dunst.ctl(desktop, &["count", "displayed"]).ok()
+        });
+        dunst
+    }
+
+    fn ctl(&self, desktop: &Desktop, args: &[&str]) -> Result<String, String> {
+        let mut command = Command::new("dunstctl");
+        desktop.apply(&mut command);
+        let output = command.args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        if output.status.success() { Ok(text) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
+    }
+
+    fn shown(&self) -> Vec<Shown> {
+        std::fs::read_to_string(&self.recorded)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| {
+                let fields: Vec<&str> = line.splitn(5, '|').collect();
+                Shown {
+                    urgency: fields[0].into(),
+                    app: fields[1].into(),
+                    summary: fields[2].into(),
+                    body: fields[3].into(),
+                    id: fields[4].into(),
+                }
+            })
+            .collect()
+    }
+
+    fn wait_for_summary(&self, summary: &str) -> Shown {
+        wait_for(ONE_POLL, summary, || self.shown().into_iter().find(|s| s.summary == summary))
+    }
+}
+
+impl Drop for Dunst {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("notifications");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = App::start(&desktop, &[]);
+    let item = wait_for(Duration::from_secs(30), "the tray item", || watcher.items().into_iter().next());
+    let item = watcher.item(&item);
+    wait_for(ONE_POLL, "the first poll", || Some(item.title()).filter(|t| t.contains("systems")));
+
+    let org = simulator.control("GET", "/control/document", None);
+    let org_name = org["organization"]["name"].as_str().unwrap().to_string();
+    let ok_systems: Vec<String> = org["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"] == "ok" && s["remoteAccess"]["enabled"] == true)
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    let patch = |name: &str, state: &str| {
+        simulator.control("PATCH", &format!("/control/systems/{name}"), Some(json!({ "state": state })));
+    };
+
+    // An outage, then its recovery, which replaces it.
+    let ziine = &ok_systems[0];
+    patch(ziine, "noConnection");
+    let down = dunst.wait_for_summary(&format!("{ziine}: No connection to dataminer.services"));
+    assert_eq!((down.urgency.as_str(), down.app.as_str()), ("CRITICAL", "dms-tray"));
+    assert!(down.body.starts_with(&org_name), "{down:?}");
+    patch(ziine, "ok");
+    let back = dunst.wait_for_summary(&format!("{ziine} is back online"));
+    assert_eq!(back.urgency, "LOW");
+    assert_eq!(back.id, down.id, "the recovery replaces the outage's notification");
+
+    // Its default action opens the system's remote access.
+    dunst.ctl(&desktop, &["action", "0"]).unwrap();
+    let opened = wait_for(Duration::from_secs(10), "the remote access to open", || {
+        desktop.home.opened_urls().into_iter().next()
+    });
+    assert!(opened.ends_with("/root/"), "{opened}");
+
+    // A burst of five changes in one poll: one summary.
+    for name in &ok_systems[1..6] {
+        patch(name, "dmsNotResponding");
+    }
+    let burst = dunst.wait_for_summary(&format!("5 changes in {org_name}"));
+    assert_eq!(burst.urgency, "NORMAL");
+
+    // A flapping system: told once as flapping, then quiet.
+    let flapper = &ok_systems[6];
+    for i in 0..8 {
+        patch(flapper, if i % 2 == 0 { "noConnection" } else { "ok" });
+        std::thread::sleep(Duration::from_secs(6));
+    }
+    dunst.wait_for_summary(&format!("{flapper} is flapping"));
+    std::thread::sleep(Duration::from_secs(6));
+
+    let summaries: Vec<String> = dunst.shown().into_iter().map(|s| s.summary).collect();
+    let expected = [
+        format!("{ziine}: No connection to dataminer.services"),
+        format!("{ziine} is back online"),
+        format!("5 changes in {org_name}"),
+        format!("{flapper}: No connection to dataminer.services"),
+        format!("{flapper} is back online"),
+        format!("{flapper}: No connection to dataminer.services"),
+        format!("{flapper} is back online"),
+        format!("{flapper} is flapping"),
+    ];
+    assert_eq!(summaries, expected, "exactly these notifications, in this order, and no others");
+}
