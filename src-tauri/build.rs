@@ -1,7 +1,16 @@
 //! Builds the Tauri context from the root `tauri.conf.json`, and declares the
 //! popup's commands so that the capability file can grant them one by one.
 
-const COMMANDS: &[&str] = &["get_view", "open_remote", "refresh_now", "hide_popup", "get_settings", "save_settings"];
+const COMMANDS: &[&str] = &[
+    "get_view",
+    "open_remote",
+    "refresh_now",
+    "hide_popup",
+    "get_settings",
+    "save_settings",
+    "get_history",
+    "get_strip",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -4,10 +4,15 @@
 
 use std::process::ExitCode;
 
+use chrono::{DateTime, Utc};
+use dms_tray_core::alerts::Alert;
+use dms_tray_core::api::ApiState;
 use dms_tray_core::config::Config;
+use dms_tray_core::restart;
+use dms_tray_core::transitions::{Change, Named, Transition};
 use dms_tray_core::menu::{home_url, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
 use dms_tray_core::remote::RemoteApp;
-use dms_tray_core::view::View;
+use dms_tray_core::view::{OrgView, View};
 use tauri::{AppHandle, Manager, PhysicalPosition, RunEvent};
 
 use crate::config_file::{self, ConfigLocation};
@@ -16,7 +21,8 @@ use crate::pipeline::{pipeline, Control, PollReport, Sink};
 use crate::popup::{self, PopupState};
 use crate::state::AppState;
 use crate::tray::{Tray, TrayActions};
-use crate::{commands, demo, open};
+use crate::history_store::HistoryStore;
+use crate::{commands, demo, logging, open};
 
 /// How long "Snooze 1 h" mutes a system.
 const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
@@ -60,6 +66,8 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
             commands::hide_popup,
             commands::get_settings,
             commands::save_settings,
+            commands::get_history,
+            commands::get_strip,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -74,7 +82,10 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
             });
             let sink = AppSink { app: handle.clone(), tray, notifier };
             let (control, run_pipeline) = pipeline(config.clone(), keys, sink);
-            app.manage(AppState::new(&config, location, demo, control));
+            // The demo keeps its history apart from the real one.
+            let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
+            let history = HistoryStore::open(&logging::state_dir().join(history_file));
+            app.manage(AppState::new(&config, location, demo, control, history));
             tauri::async_runtime::spawn(async move {
                 let _simulator = simulator;
                 run_pipeline.await;
@@ -111,20 +122,65 @@ impl Sink for AppSink {
         let Some(state) = self.app.try_state::<AppState>() else { return };
         state.set_view(view);
         popup::emit(&self.app, "view-updated", state.model());
-        if let Some(poll) = poll {
-            let local_time = chrono::Local::now().time();
-            let alerts = state.alerts.lock().expect("not poisoned").on_poll(
-                poll.organization,
-                poll.transitions,
-                view,
-                poll.at,
-                local_time,
-            );
-            for alert in &alerts {
-                self.notifier.show(alert);
-            }
+        let Some(poll) = poll else { return };
+        let Some(org) = view.organizations.iter().find(|o| o.id == poll.organization) else { return };
+        let away = while_away(&state, org, poll.at);
+        let mut transitions = away.transitions;
+        transitions.extend_from_slice(poll.transitions);
+        if let Err(e) = state.history.lock().expect("not poisoned").record(org, &transitions, poll.at) {
+            log::error!("cannot write the history: {e}");
+        }
+        let local_time = chrono::Local::now().time();
+        let alerts = state.alerts.lock().expect("not poisoned").on_poll(
+            poll.organization,
+            poll.transitions,
+            view,
+            poll.at,
+            local_time,
+        );
+        for alert in away.digest.iter().chain(&alerts) {
+            self.notifier.show(alert);
         }
     }
+}
+
+/// What changed in an organization while dms-tray was not running.
+struct WhileAway {
+    transitions: Vec<Transition>,
+    digest: Option<Alert>,
+}
+
+/// Compares the organization's first good poll with the states known at
+/// start, once.
+fn while_away(state: &AppState, org: &OrgView, at: DateTime<Utc>) -> WhileAway {
+    let mut known = state.known_at_start.lock().expect("not poisoned");
+    if org.error.is_some() || !org.has_data() || !known.iter().any(|k| k.organization == org.id) {
+        return WhileAway { transitions: Vec::new(), digest: None };
+    }
+    let changes = restart::away_changes(&known, org);
+    known.retain(|k| k.organization != org.id);
+    let clock = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%H:%M").to_string();
+    let digest = restart::digest(org, &changes, &clock);
+    let organization = Named { id: org.id, name: org.name.clone() };
+    let transitions = changes
+        .iter()
+        .map(|c| Transition {
+            organization: organization.clone(),
+            system: Some(Named { id: c.system, name: c.name.clone() }),
+            at: c.last_seen_online.filter(|_| c.to != Some(ApiState::Ok)).unwrap_or(at),
+            change: match (c.from, c.to) {
+                (from, None) => Change::Removed { last_state: from.unwrap_or(ApiState::Unknown) },
+                (None, Some(state)) => Change::Added { state },
+                (Some(from), Some(to)) => Change::State {
+                    from,
+                    to,
+                    last_seen_online: c.last_seen_online,
+                    cloud_gateways: Default::default(),
+                },
+            },
+        })
+        .collect();
+    WhileAway { transitions, digest }
 }
 
 /// A click on a notification opens the system; "Snooze 1 h" mutes it.

@@ -2,6 +2,7 @@
 //! that does the work. The capability file grants the popup these and no
 //! others.
 
+use dms_tray_core::history::{strip, HistoryEntry, Strip};
 use dms_tray_core::popup::PopupModel;
 use dms_tray_core::remote::RemoteApp;
 use tauri::{AppHandle, State};
@@ -11,6 +12,27 @@ use crate::pipeline::Control;
 use crate::settings::{self, SettingsModel};
 use crate::state::AppState;
 use crate::{open, popup};
+
+/// How many lines the History view shows at most.
+const HISTORY_LINES: usize = 500;
+
+/// The ranges of the History view's strip.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+pub enum StripRange {
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+}
+
+impl StripRange {
+    fn length(self) -> chrono::Duration {
+        match self {
+            StripRange::Day => chrono::Duration::hours(24),
+            StripRange::Week => chrono::Duration::days(7),
+        }
+    }
+}
 
 #[tauri::command]
 pub fn get_view(state: State<'_, AppState>) -> PopupModel {
@@ -26,6 +48,26 @@ pub fn open_remote(
     app: RemoteApp,
 ) -> Result<(), String> {
     open::remote_access(&handle, &state, organization_id, system_id, app)
+}
+
+/// The newest history entries matching `query`.
+#[tauri::command]
+pub fn get_history(state: State<'_, AppState>, query: String) -> Result<Vec<HistoryEntry>, String> {
+    state.history.lock().expect("not poisoned").entries(&query, HISTORY_LINES).map_err(|e| e.to_string())
+}
+
+/// A system's states over the last 24 hours or 7 days.
+#[tauri::command]
+pub fn get_strip(
+    state: State<'_, AppState>,
+    organization_id: Uuid,
+    system_id: Uuid,
+    range: StripRange,
+) -> Result<Strip, String> {
+    let history = state.history.lock().expect("not poisoned");
+    let changes = history.state_changes(organization_id, system_id).map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    Ok(strip(&changes, now - range.length(), now))
 }
 
 #[tauri::command]

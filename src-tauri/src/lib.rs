@@ -9,6 +9,7 @@ pub mod client;
 pub mod commands;
 pub mod config_file;
 pub mod demo;
+pub mod history_store;
 pub mod logging;
 pub mod notifier;
 pub mod open;

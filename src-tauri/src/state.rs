@@ -10,7 +10,10 @@ use dms_tray_core::config::{Config, OrganizationConfig};
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::view::View;
 
+use dms_tray_core::restart::Known;
+
 use crate::config_file::ConfigLocation;
+use crate::history_store::HistoryStore;
 use crate::pipeline::PipelineControl;
 
 pub struct AppState {
@@ -21,18 +24,34 @@ pub struct AppState {
     pub control: PipelineControl,
     /// Which transitions become notifications; snoozes live here too.
     pub alerts: Mutex<AlertPolicy>,
+    pub history: Mutex<HistoryStore>,
+    /// The last known states found at start, until each organization's
+    /// first good poll has been compared with them.
+    pub known_at_start: Mutex<Vec<Known>>,
     poll_interval: Mutex<Duration>,
     view: Mutex<View>,
 }
 
 impl AppState {
-    pub fn new(config: &Config, config_location: ConfigLocation, demo: bool, control: PipelineControl) -> Self {
+    pub fn new(
+        config: &Config,
+        config_location: ConfigLocation,
+        demo: bool,
+        control: PipelineControl,
+        history: HistoryStore,
+    ) -> Self {
+        let known_at_start = history.last_known().unwrap_or_else(|e| {
+            log::warn!("cannot read the last known states: {e}");
+            Vec::new()
+        });
         AppState {
             organizations: config.organizations.clone(),
             config_location,
             demo,
             control,
             alerts: Mutex::new(AlertPolicy::new(AlertSettings::default())),
+            history: Mutex::new(history),
+            known_at_start: Mutex::new(known_at_start),
             poll_interval: Mutex::new(config.poll_interval),
             view: Mutex::new(View::default()),
         }

@@ -187,6 +187,12 @@ impl App {
         App { child }
     }
 
+    /// Sends a signal (`TERM`, `KILL`, `STOP`, `CONT`) to the app.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill").args(["-s", signal, &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -s {signal}");
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {

@@ -98,6 +98,33 @@ impl Drop for Dunst {
     }
 }
 
+/// The names of the simulator's connected systems with remote access.
+fn ok_systems(simulator: &SimulateProcess) -> (String, Vec<String>) {
+    let org = simulator.control("GET", "/control/document", None);
+    let names = org["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"] == "ok" && s["remoteAccess"]["enabled"] == true)
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    (org["organization"]["name"].as_str().unwrap().to_string(), names)
+}
+
+fn patch(simulator: &SimulateProcess, name: &str, state: &str) {
+    simulator.control("PATCH", &format!("/control/systems/{name}"), Some(json!({ "state": state })));
+}
+
+/// Starts the app and waits for its first poll (its tray item's title).
+fn start_app(desktop: &Desktop, watcher: &StatusNotifierWatcher) -> App {
+    let before = watcher.items().len();
+    let app = App::start(desktop, &[]);
+    let item = wait_for(Duration::from_secs(30), "the tray item", || watcher.items().get(before).cloned());
+    let item = watcher.item(&item);
+    wait_for(ONE_POLL, "the first poll", || Some(item.title()).filter(|t| t.contains("systems")));
+    app
+}
+
 #[test]
 fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
     let simulator = SimulateProcess::start(false);
@@ -105,23 +132,9 @@ fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
     desktop.home.write_config(&simulator.config("5s"));
     let dunst = Dunst::start(&desktop);
     let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
-    let _app = App::start(&desktop, &[]);
-    let item = wait_for(Duration::from_secs(30), "the tray item", || watcher.items().into_iter().next());
-    let item = watcher.item(&item);
-    wait_for(ONE_POLL, "the first poll", || Some(item.title()).filter(|t| t.contains("systems")));
-
-    let org = simulator.control("GET", "/control/document", None);
-    let org_name = org["organization"]["name"].as_str().unwrap().to_string();
-    let ok_systems: Vec<String> = org["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["state"] == "ok" && s["remoteAccess"]["enabled"] == true)
-        .map(|s| s["name"].as_str().unwrap().to_string())
-        .collect();
-    let patch = |name: &str, state: &str| {
-        simulator.control("PATCH", &format!("/control/systems/{name}"), Some(json!({ "state": state })));
-    };
+    let _app = start_app(&desktop, &watcher);
+    let (org_name, ok_systems) = ok_systems(&simulator);
+    let patch = |name: &str, state: &str| patch(&simulator, name, state);
 
     // An outage, then its recovery, which replaces it.
     let ziine = &ok_systems[0];
@@ -169,4 +182,71 @@ fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
         format!("{flapper} is flapping"),
     ];
     assert_eq!(summaries, expected, "exactly these notifications, in this order, and no others");
+}
+
+#[test]
+fn changes_while_not_running_are_told_once_in_a_digest_and_an_unchanged_restart_says_nothing() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("restart");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let (org_name, ok_systems) = ok_systems(&simulator);
+
+    let mut first = start_app(&desktop, &watcher);
+    first.signal("TERM");
+    first.wait_exit(Duration::from_secs(10)).expect("the app stops");
+    assert_eq!(dunst.shown(), vec![], "a first start tells nothing");
+
+    patch(&simulator, &ok_systems[0], "noConnection");
+    patch(&simulator, &ok_systems[1], "dmsNotResponding");
+    let mut second = start_app(&desktop, &watcher);
+    let digest = dunst.wait_for_summary(&format!("While dms-tray was not running: 2 changes in {org_name}"));
+    assert!(digest.body.contains(&format!("{} lost its connection at ", ok_systems[0])), "{digest:?}");
+    assert!(digest.body.contains(&format!("{} stopped responding at ", ok_systems[1])), "{digest:?}");
+    assert_eq!(digest.urgency, "CRITICAL");
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(dunst.shown().len(), 1, "one digest and nothing else: {:?}", dunst.shown());
+    second.signal("TERM");
+    second.wait_exit(Duration::from_secs(10)).expect("the app stops");
+
+    let _third = start_app(&desktop, &watcher);
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(dunst.shown().len(), 1, "an unchanged restart tells nothing: {:?}", dunst.shown());
+}
+
+#[test]
+fn the_history_survives_a_kill_in_the_middle_of_a_burst_without_loss_or_double() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("kill");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let (_, ok_systems) = ok_systems(&simulator);
+    let burst = &ok_systems[..6];
+
+    let app = start_app(&desktop, &watcher);
+    for (i, name) in burst.iter().enumerate() {
+        patch(&simulator, name, "noConnection");
+        if i == 2 {
+            // Half of the burst has been polled, the rest is on its way.
+            std::thread::sleep(Duration::from_secs(6));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(5500));
+    app.signal("KILL");
+    drop(app);
+    let _again = start_app(&desktop, &watcher);
+    std::thread::sleep(Duration::from_secs(6));
+
+    let db = rusqlite::Connection::open(desktop.home.dir.join("state/dms-tray/history.sqlite3")).unwrap();
+    for name in burst {
+        let count: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM events WHERE listed = 1 AND system_name = ?1 AND state = 'noConnection'",
+                [name],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, 1, "{name}: its loss of connection is in the history exactly once");
+    }
 }
