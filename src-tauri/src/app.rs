@@ -22,7 +22,7 @@ use crate::popup::{self, PopupState};
 use crate::state::AppState;
 use crate::tray::{Tray, TrayActions};
 use crate::history_store::HistoryStore;
-use crate::{commands, demo, logging, open};
+use crate::{commands, demo, logging, open, resume};
 
 /// How long "Snooze 1 h" mutes a system.
 const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
@@ -85,6 +85,7 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
             // The demo keeps its history apart from the real one.
             let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
             let history = HistoryStore::open(&logging::state_dir().join(history_file));
+            tauri::async_runtime::spawn(resume::watch(control.clone()));
             app.manage(AppState::new(&config, location, demo, control, history));
             tauri::async_runtime::spawn(async move {
                 let _simulator = simulator;

@@ -16,6 +16,7 @@ pub mod open;
 pub mod pipeline;
 pub mod poller;
 pub mod popup;
+pub mod resume;
 pub mod settings;
 pub mod simulator;
 pub mod state;

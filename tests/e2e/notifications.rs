@@ -250,3 +250,33 @@ fn the_history_survives_a_kill_in_the_middle_of_a_burst_without_loss_or_double()
         assert_eq!(count, 1, "{name}: its loss of connection is in the history exactly once");
     }
 }
+
+#[test]
+fn after_a_freeze_only_the_real_changes_are_told_once() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("freeze");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let (_, ok_systems) = ok_systems(&simulator);
+    let app = start_app(&desktop, &watcher);
+
+    app.signal("STOP");
+    patch(&simulator, &ok_systems[0], "noConnection");
+    patch(&simulator, &ok_systems[1], "dmsNotResponding");
+    std::thread::sleep(Duration::from_secs(6));
+    patch(&simulator, &ok_systems[1], "ok");
+    std::thread::sleep(Duration::from_secs(10));
+    assert_eq!(dunst.shown(), vec![], "nothing while frozen");
+    app.signal("CONT");
+
+    dunst.wait_for_summary(&format!("{}: No connection to dataminer.services", ok_systems[0]));
+    std::thread::sleep(Duration::from_secs(11));
+    let summaries: Vec<String> = dunst.shown().into_iter().map(|s| s.summary).collect();
+    assert_eq!(
+        summaries,
+        [format!("{}: No connection to dataminer.services", ok_systems[0])],
+        "one round: the change that lasted, once; not the one that came and went"
+    );
+    assert!(desktop.home.log().contains("resumed after"), "the freeze was noticed");
+}
