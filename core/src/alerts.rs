@@ -138,6 +138,11 @@ impl AlertPolicy {
         self.paused_until = until;
     }
 
+    /// Until when notifications are paused, if they are now.
+    pub fn paused_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.paused_until.filter(|until| now < *until)
+    }
+
     pub fn is_flapping(&self, system: SystemRef) -> bool {
         self.flapping.contains_key(&system)
     }
@@ -463,7 +468,7 @@ impl AlertPolicy {
     }
 
     fn silenced(&self, alert: &Alert, now: DateTime<Utc>, local_time: NaiveTime) -> bool {
-        let paused = self.paused_until.is_some_and(|until| now < until);
+        let paused = self.paused_until(now).is_some();
         let snoozed = alert.system.and_then(|s| self.snoozed.get(&s)).is_some_and(|until| now < *until);
         let quiet = self.settings.quiet_hours.is_some_and(|(from, to)| {
             if from <= to { from <= local_time && local_time < to } else { local_time >= from || local_time < to }

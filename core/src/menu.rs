@@ -22,6 +22,11 @@ pub enum MenuAction {
     OpenHome(Uuid),
     OpenAdmin,
     PlatformStatus,
+    /// Pause every notification for an hour.
+    PauseHour,
+    /// Pause every notification until tomorrow morning.
+    PauseUntilTomorrow,
+    ResumeNotifications,
     Settings,
     Quit,
 }
@@ -35,6 +40,9 @@ impl MenuAction {
             MenuAction::OpenHome(org) => format!("home:{org}"),
             MenuAction::OpenAdmin => "admin".into(),
             MenuAction::PlatformStatus => "platform-status".into(),
+            MenuAction::PauseHour => "pause-hour".into(),
+            MenuAction::PauseUntilTomorrow => "pause-tomorrow".into(),
+            MenuAction::ResumeNotifications => "resume".into(),
             MenuAction::Settings => "settings".into(),
             MenuAction::Quit => "quit".into(),
         }
@@ -46,6 +54,9 @@ impl MenuAction {
             "refresh" => MenuAction::RefreshNow,
             "admin" => MenuAction::OpenAdmin,
             "platform-status" => MenuAction::PlatformStatus,
+            "pause-hour" => MenuAction::PauseHour,
+            "pause-tomorrow" => MenuAction::PauseUntilTomorrow,
+            "resume" => MenuAction::ResumeNotifications,
             "settings" => MenuAction::Settings,
             "quit" => MenuAction::Quit,
             other => MenuAction::OpenHome(other.strip_prefix("home:")?.parse().ok()?),
@@ -76,8 +87,9 @@ pub fn organization_line(org: &OrgView) -> String {
     format!("{}: {status}", org.name)
 }
 
-/// The whole tray menu for a view.
-pub fn tray_menu(view: &View) -> Vec<MenuEntry> {
+/// The whole tray menu for a view. `paused_until` says until when
+/// notifications are paused ("14:30"), if they are.
+pub fn tray_menu(view: &View, paused_until: Option<&str>) -> Vec<MenuEntry> {
     let mut entries = Vec::new();
     if view.organizations.is_empty() {
         entries.push(item(MenuAction::Settings, "No organizations configured"));
@@ -99,6 +111,13 @@ pub fn tray_menu(view: &View) -> Vec<MenuEntry> {
     entries.push(item(MenuAction::OpenAdmin, "Open Admin"));
     entries.push(item(MenuAction::PlatformStatus, "Platform status"));
     entries.push(MenuEntry::Separator);
+    match paused_until {
+        Some(until) => entries.push(item(MenuAction::ResumeNotifications, format!("Resume notifications (paused until {until})"))),
+        None => {
+            entries.push(item(MenuAction::PauseHour, "Pause notifications for 1 hour"));
+            entries.push(item(MenuAction::PauseUntilTomorrow, "Pause notifications until tomorrow"));
+        }
+    }
     entries.push(item(MenuAction::Settings, "Settings…"));
     entries.push(item(MenuAction::Quit, "Quit"));
     entries
@@ -126,7 +145,7 @@ mod tests {
     fn one_organization() {
         let mut snap = OrgSnapshot::new(org_id(), None);
         snap.record(&fresh(vec![system(1, "A", Ok), system(2, "B", NoConnection)]), at(0));
-        let menu = tray_menu(&View { organizations: vec![snap.view()] });
+        let menu = tray_menu(&View { organizations: vec![snap.view()] }, None);
         assert_eq!(
             labels(&menu),
             [
@@ -137,10 +156,15 @@ mod tests {
                 "Open Admin",
                 "Platform status",
                 "---",
+                "Pause notifications for 1 hour",
+                "Pause notifications until tomorrow",
                 "Settings…",
                 "Quit"
             ]
         );
+        let paused = tray_menu(&View { organizations: vec![snap.view()] }, Some("14:30"));
+        assert!(paused.contains(&item(MenuAction::ResumeNotifications, "Resume notifications (paused until 14:30)")));
+        assert!(!labels(&paused).iter().any(|l| l.starts_with("Pause")));
         assert!(menu.contains(&item(MenuAction::OpenHome(org_id()), "Open dataminer.services")));
     }
 
@@ -151,7 +175,7 @@ mod tests {
         let mut failing = OrgSnapshot::new(uuid::Uuid::from_u128(2), Some("Lab".into()));
         failing.record(&failed(PollErrorKind::KeyRejected), at(0));
         let waiting = OrgSnapshot::new(uuid::Uuid::from_u128(3), Some("New".into()));
-        let menu = tray_menu(&View { organizations: vec![ok.view(), failing.view(), waiting.view()] });
+        let menu = tray_menu(&View { organizations: vec![ok.view(), failing.view(), waiting.view()] }, None);
         let labels = labels(&menu);
         assert_eq!(&labels[..3], ["Production: all 1 connected", "Lab: KeyRejected", "New: updating…"]);
         assert!(labels.contains(&"Open dataminer.services — Lab".to_string()));
@@ -159,7 +183,7 @@ mod tests {
 
     #[test]
     fn no_organizations_points_to_settings() {
-        let menu = tray_menu(&View::default());
+        let menu = tray_menu(&View::default(), None);
         assert_eq!(menu[0], item(MenuAction::Settings, "No organizations configured"));
         assert_eq!(menu.last(), Some(&item(MenuAction::Quit, "Quit")));
     }
@@ -172,6 +196,9 @@ mod tests {
             MenuAction::OpenHome(org_id()),
             MenuAction::OpenAdmin,
             MenuAction::PlatformStatus,
+            MenuAction::PauseHour,
+            MenuAction::PauseUntilTomorrow,
+            MenuAction::ResumeNotifications,
             MenuAction::Settings,
             MenuAction::Quit,
         ];

@@ -80,7 +80,8 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
                 let handle = handle.clone();
                 move |response| on_notification_response(&handle, response)
             });
-            let sink = AppSink { app: handle.clone(), tray, notifier };
+            app.manage(TrayState(tray));
+            let sink = AppSink { app: handle.clone(), notifier };
             let (control, run_pipeline) = pipeline(config.clone(), keys, sink);
             // The demo keeps its history apart from the real one.
             let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
@@ -107,20 +108,30 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The tray icon, when the desktop has a StatusNotifier host.
+struct TrayState(Option<Tray>);
+
+/// Shows a view in the tray, with the notification pause in its menu.
+fn show_in_tray(app: &AppHandle, state: &AppState, view: &View) {
+    let Some(tray) = &app.state::<TrayState>().0 else { return };
+    let paused = state.alerts.lock().expect("not poisoned").paused_until(Utc::now());
+    let label = paused.map(|t| t.with_timezone(&chrono::Local).format("%a %H:%M").to_string());
+    if let Err(e) = tray.show(view, label.as_deref()) {
+        log::warn!("cannot update the tray icon: {e}");
+    }
+}
+
 /// Shows every new view in the tray and the open popup, and its
 /// transitions as notifications.
 struct AppSink {
     app: AppHandle,
-    tray: Option<Tray>,
     notifier: Notifier,
 }
 
 impl Sink for AppSink {
     fn publish(&mut self, view: &View, poll: Option<PollReport<'_>>) {
-        if let Some(Err(e)) = self.tray.as_ref().map(|tray| tray.show(view)) {
-            log::warn!("cannot update the tray icon: {e}");
-        }
         let Some(state) = self.app.try_state::<AppState>() else { return };
+        show_in_tray(&self.app, &state, view);
         state.set_view(view);
         popup::emit(&self.app, "view-updated", state.model());
         let Some(poll) = poll else { return };
@@ -143,6 +154,24 @@ impl Sink for AppSink {
             self.notifier.show(alert);
         }
     }
+}
+
+/// Pauses notifications until `until` (`None` resumes them); changes still
+/// go to the history.
+fn pause(app: &AppHandle, until: Option<DateTime<Utc>>) {
+    let state = app.state::<AppState>();
+    state.alerts.lock().expect("not poisoned").pause(until);
+    log::info!("notifications paused until {until:?}");
+    show_in_tray(app, &state, &state.view());
+}
+
+/// 08:00 local time tomorrow.
+fn tomorrow_morning() -> DateTime<Utc> {
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    tomorrow
+        .and_hms_opt(8, 0, 0)
+        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+        .map_or_else(|| Utc::now() + chrono::Duration::hours(12), |t| t.with_timezone(&Utc))
 }
 
 /// What changed in an organization while dms-tray was not running.
@@ -220,6 +249,9 @@ impl TrayActions for Actions {
             MenuAction::OpenHome(organization) => open(&home_url(organization)),
             MenuAction::OpenAdmin => open(ADMIN_URL),
             MenuAction::PlatformStatus => open(PLATFORM_STATUS_URL),
+            MenuAction::PauseHour => pause(app, Some(Utc::now() + chrono::Duration::hours(1))),
+            MenuAction::PauseUntilTomorrow => pause(app, Some(tomorrow_morning())),
+            MenuAction::ResumeNotifications => pause(app, None),
             MenuAction::Settings => popup::open(app, None, true),
             MenuAction::Quit => app.exit(0),
         }

@@ -55,8 +55,8 @@ impl Tray {
         Ok(Tray { icon, shown: Mutex::new(Shown::default()) })
     }
 
-    /// Shows the view: icon, title and tooltip, menu.
-    pub fn show(&self, view: &View) -> tauri::Result<()> {
+    /// Shows the view: icon, title and tooltip, menu (with the pause, if any).
+    pub fn show(&self, view: &View, paused_until: Option<&str>) -> tauri::Result<()> {
         let mut shown = self.shown.lock().expect("the tray state is not poisoned");
         let look = tray_look(view);
         if shown.look != Some(look) {
@@ -74,7 +74,7 @@ impl Tray {
             shown.title = title;
             shown.description = description;
         }
-        let entries = tray_menu(view);
+        let entries = tray_menu(view, paused_until);
         if shown.menu != entries {
             self.icon.set_menu(Some(build_menu(self.icon.app_handle(), &entries)?))?;
             shown.menu = entries;

@@ -67,10 +67,23 @@ fn the_tray_icon_follows_the_worst_state_and_quit_exits_cleanly() {
 
     // The menu, as the panel shows it, and Quit.
     let labels: Vec<String> = item.menu_entries().into_iter().map(|(_, label)| label).collect();
-    for expected in ["Refresh now", "Open dataminer.services", "Open Admin", "Platform status", "Settings…", "Quit"] {
+    for expected in [
+        "Refresh now",
+        "Open dataminer.services",
+        "Open Admin",
+        "Platform status",
+        "Pause notifications for 1 hour",
+        "Pause notifications until tomorrow",
+        "Settings…",
+        "Quit",
+    ] {
         assert!(labels.iter().any(|l| l == expected), "{expected} in {labels:?}");
     }
     assert!(labels[0].ends_with("1 of 12 need attention"), "{labels:?}");
+    item.click_menu("Pause notifications for 1 hour");
+    wait_for(Duration::from_secs(10), "the menu to offer to resume notifications", || {
+        item.menu_entries().into_iter().find(|(_, label)| label.starts_with("Resume notifications (paused until "))
+    });
     item.click_menu("Quit");
     let status = app.wait_exit(Duration::from_secs(10)).expect("Quit ends the app");
     assert_eq!(status.code(), Some(0), "{}", desktop.home.log());
