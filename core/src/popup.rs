@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::alerts::SystemRef;
 use crate::api::{CloudGateways, SystemKind};
 use crate::config::OrganizationConfig;
 use crate::menu::home_url;
@@ -64,6 +65,8 @@ pub struct SystemModel {
     pub type_text: &'static str,
     pub data_miner_version: Option<String>,
     pub remote: RemoteModel,
+    /// Changing state too often to be told each time.
+    pub flapping: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,12 +75,15 @@ pub struct RemoteModel {
     pub reason: Option<String>,
 }
 
-/// Builds the model. `organizations` is the configuration, in the view's order.
+/// Builds the model. `organizations` is the configuration, in the view's
+/// order; `flapping` says which systems the notification policy holds for
+/// flapping.
 pub fn popup_model(
     view: &View,
     organizations: &[OrganizationConfig],
     now: DateTime<Utc>,
     demo_config_path: Option<&Path>,
+    flapping: &dyn Fn(SystemRef) -> bool,
 ) -> PopupModel {
     let summary = tooltip(view).trim_start_matches("dms-tray — ").to_string();
     PopupModel {
@@ -91,13 +97,13 @@ pub fn popup_model(
             .iter()
             .map(|org| {
                 let config = organizations.iter().find(|c| c.id == org.id);
-                org_model(org, config)
+                org_model(org, config, flapping)
             })
             .collect(),
     }
 }
 
-fn org_model(org: &OrgView, config: Option<&OrganizationConfig>) -> OrgModel {
+fn org_model(org: &OrgView, config: Option<&OrganizationConfig>, flapping: &dyn Fn(SystemRef) -> bool) -> OrgModel {
     let mut systems: Vec<&SystemView> = org.systems.iter().collect();
     systems.sort_by_cached_key(|s| (attention_rank(s), s.name.to_lowercase(), s.id));
     OrgModel {
@@ -108,11 +114,14 @@ fn org_model(org: &OrgView, config: Option<&OrganizationConfig>) -> OrgModel {
         last_good_at: org.last_good_at,
         total: org.systems.len(),
         attention: org.systems.iter().filter(|s| s.needs_attention()).count(),
-        systems: systems.into_iter().map(|s| system_model(s, config)).collect(),
+        systems: systems
+            .into_iter()
+            .map(|s| system_model(s, config, flapping(SystemRef { organization: org.id, system: s.id })))
+            .collect(),
     }
 }
 
-fn system_model(system: &SystemView, config: Option<&OrganizationConfig>) -> SystemModel {
+fn system_model(system: &SystemView, config: Option<&OrganizationConfig>, flapping: bool) -> SystemModel {
     let remote = match config.map(|c| remote_target(system, c, RemoteApp::Root)) {
         Some(Ok(_)) => RemoteModel { openable: true, reason: None },
         Some(Err(reason)) => RemoteModel { openable: false, reason: Some(reason) },
@@ -134,6 +143,7 @@ fn system_model(system: &SystemView, config: Option<&OrganizationConfig>) -> Sys
         },
         data_miner_version: system.data_miner_version.clone(),
         remote,
+        flapping,
     }
 }
 
@@ -174,7 +184,7 @@ mod tests {
             ]),
             at(0),
         );
-        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(1), None);
+        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(1), None, &|_| false);
         let org = &model.organizations[0];
         let names: Vec<&str> = org.systems.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["Tokyo", "Ziine", "Oslo", "Alpha", "beta"]);
@@ -194,7 +204,7 @@ mod tests {
         let mut snap = OrgSnapshot::new(org_id(), None);
         snap.record(&fresh(vec![with_remote(system(1, "Ziine", Ok))]), at(0));
         snap.record(&failed(PollErrorKind::ServiceError), at(1));
-        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(2), None);
+        let model = popup_model(&View { organizations: vec![snap.view()] }, &[config()], at(2), None, &|_| false);
         let org = &model.organizations[0];
         assert_eq!(org.error.as_ref().unwrap().kind, PollErrorKind::ServiceError);
         assert_eq!(org.last_good_at, Some(at(0)));
@@ -211,6 +221,7 @@ mod tests {
             &[config()],
             at(1),
             Some(Path::new("/home/u/.config/dms-tray/config.toml")),
+            &|s| s.system == uuid::Uuid::from_u128(1),
         );
         let json = serde_json::to_value(&model).unwrap();
         assert_eq!(json["demo"]["configPath"], "/home/u/.config/dms-tray/config.toml");
@@ -218,11 +229,12 @@ mod tests {
         let row = &json["organizations"][0]["systems"][0];
         for key in [
             "id", "name", "state", "stateText", "redundancyDegraded", "lastSeenOnline", "cloudGateways", "type",
-            "typeText", "dataMinerVersion", "remote",
+            "typeText", "dataMinerVersion", "remote", "flapping",
         ] {
             assert!(row.get(key).is_some(), "{key} in {row}");
         }
         assert_eq!(row["type"], "selfHosted");
         assert_eq!(row["remote"]["openable"], false);
+        assert_eq!(row["flapping"], true);
     }
 }

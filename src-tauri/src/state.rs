@@ -76,6 +76,7 @@ impl AppState {
     /// The popup's model of the current view.
     pub fn model(&self) -> PopupModel {
         let demo_path = self.demo.then_some(self.config_location.path.as_path());
-        popup_model(&self.view(), &self.organizations, Utc::now(), demo_path)
+        let alerts = self.alerts.lock().expect("not poisoned");
+        popup_model(&self.view(), &self.organizations, Utc::now(), demo_path, &|s| alerts.is_flapping(s))
     }
 }
