@@ -1,8 +1,9 @@
-//! Notices when the machine wakes from sleep (or the app was frozen), so
-//! that every organization is polled at once instead of showing hours-old
-//! states until the next scheduled poll: logind's `PrepareForSleep` signal
-//! where the system bus has it, and everywhere a jump of the wall clock
-//! against the monotonic clock, or a tick that came far too late.
+//! Notices when the machine wakes from sleep (or the app was frozen) or its
+//! network comes back, so that every organization is polled at once instead
+//! of showing old states until the next scheduled poll: logind's
+//! `PrepareForSleep` and NetworkManager's `StateChanged` signals where the
+//! system bus has them, and everywhere a jump of the wall clock against the
+//! monotonic clock, or a tick that came far too late.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -26,7 +27,38 @@ pub async fn watch(control: PipelineControl) {
             }
         }
     };
-    tokio::join!(logind, watch_clocks(control));
+    let network = {
+        let control = control.clone();
+        async move {
+            if let Err(e) = watch_network(control).await {
+                log::info!("no NetworkManager signals ({e})");
+            }
+        }
+    };
+    tokio::join!(logind, network, watch_clocks(control));
+}
+
+/// NetworkManager's state for full connectivity (`NM_STATE_CONNECTED_GLOBAL`).
+const NM_CONNECTED_GLOBAL: u32 = 70;
+
+async fn watch_network(control: PipelineControl) -> zbus::Result<()> {
+    let connection = zbus::Connection::system().await?;
+    let proxy = zbus::Proxy::new(
+        &connection,
+        "org.freedesktop.NetworkManager",
+        "/org/freedesktop/NetworkManager",
+        "org.freedesktop.NetworkManager",
+    )
+    .await?;
+    let mut signals = proxy.receive_signal("StateChanged").await?;
+    while let Some(signal) = signals.next().await {
+        let state: u32 = signal.body().deserialize()?;
+        if state == NM_CONNECTED_GLOBAL {
+            log::info!("the network is back: polling every organization now");
+            control.send(Control::RefreshNow);
+        }
+    }
+    Ok(())
 }
 
 async fn watch_clocks(control: PipelineControl) {
