@@ -21,7 +21,7 @@ use crate::transitions::{Change, Transition};
 use crate::view::{OrgView, SystemView, View};
 
 /// What may be notified; every kind can be switched off.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertSettings {
     pub dms_not_responding: bool,
     pub no_connection: bool,

@@ -1,4 +1,5 @@
-//! The configuration file: which organizations dms-tray polls, and how often.
+//! The configuration file: which organizations dms-tray polls, how often,
+//! and what it notifies.
 //!
 //! Users edit this file by hand and scripts generate it, so its format is a
 //! contract and a mistake in it must never be silently ignored or guessed at.
@@ -17,19 +18,27 @@
 //! id = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10"
 //! key_env = "DMS_TRAY_SKYLINE_KEY"
 //! allowed_remote_hosts = ["127.0.0.1:8080"]
+//!
+//! [notifications]
+//! redundancy = false
+//! quiet_hours = "22:00-07:00"
 //! ```
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::marker::PhantomData;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
 use toml::{Spanned, Value};
 use url::{Host, Url};
 use uuid::Uuid;
+
+use crate::alerts::AlertSettings;
 
 /// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -42,12 +51,25 @@ const REMOTE_ACCESS_DOMAIN_SUFFIX: &str = ".on.dataminer.services";
 
 const EXAMPLE_GUID: &str = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
 
+/// Accepted `flap_changes` in `[notifications]`.
+pub const FLAP_CHANGES_RANGE: RangeInclusive<usize> = 1..=100;
+
+/// Accepted `flap_window` in `[notifications]`.
+pub const FLAP_WINDOW_RANGE: RangeInclusive<Duration> =
+    Duration::from_secs(60)..=Duration::from_secs(24 * 60 * 60);
+
+/// Accepted `unreachable_after` in `[notifications]`.
+pub const UNREACHABLE_AFTER_RANGE: RangeInclusive<Duration> =
+    Duration::ZERO..=Duration::from_secs(24 * 60 * 60);
+
 /// A checked configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub poll_interval: Duration,
     /// May be empty: the app then shows "no organizations configured".
     pub organizations: Vec<OrganizationConfig>,
+    /// The `[notifications]` table; every key left out has its default.
+    pub notifications: AlertSettings,
 }
 
 /// One `[[organizations]]` section.
@@ -235,6 +257,13 @@ fn structure_message(message: &str) -> String {
         let found = if found == "map" { "table" } else { found };
         return format!("wrong kind of value ({found}): {expected}.");
     }
+    if let Some((_, expected)) = message
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        // A table written as an array, such as [[notifications]].
+        return format!("wrong kind of value (array): {expected}.");
+    }
     format!("{message}.")
 }
 
@@ -245,6 +274,7 @@ fn structure_message(message: &str) -> String {
 struct RawConfig {
     poll_interval: Option<Spanned<Value>>,
     organizations: Option<List<RawOrganization>>,
+    notifications: Option<RawNotifications>,
 }
 
 #[derive(serde::Deserialize)]
@@ -260,6 +290,25 @@ struct RawOrganization {
     key_env: Option<Spanned<Value>>,
     key_file: Option<Spanned<Value>>,
     allowed_remote_hosts: Option<List<Value>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "notifications must be a table; start it with one [notifications] line (one pair of brackets) followed by its keys, such as redundancy = false"
+)]
+struct RawNotifications {
+    dms_not_responding: Option<Spanned<Value>>,
+    no_connection: Option<Spanned<Value>>,
+    unknown: Option<Spanned<Value>>,
+    back_online: Option<Spanned<Value>>,
+    redundancy: Option<Spanned<Value>>,
+    added_removed: Option<Spanned<Value>>,
+    organization: Option<Spanned<Value>>,
+    flap_changes: Option<Spanned<Value>>,
+    flap_window: Option<Spanned<Value>>,
+    unreachable_after: Option<Spanned<Value>>,
+    quiet_hours: Option<Spanned<Value>>,
 }
 
 /// A TOML array whose elements keep their positions, with an error message
@@ -339,27 +388,42 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         }
         organizations.push(org);
     }
+    let notifications = match &raw.notifications {
+        Some(raw) => notifications(raw)?,
+        None => AlertSettings::default(),
+    };
     Ok(Config {
         poll_interval,
         organizations,
+        notifications,
     })
 }
 
-/// The value as a string, or an error saying what to write instead.
-fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
-    let kind = match value.get_ref() {
-        Value::String(s) => return Ok(s),
+/// What kind of value was written, for "must be …, not {kind}".
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "a string",
         Value::Integer(_) => "an integer",
         Value::Float(_) => "a number",
         Value::Boolean(_) => "a boolean",
         Value::Datetime(_) => "a date",
         Value::Array(_) => "an array",
         Value::Table(_) => "a table",
-    };
-    Err(fail(
-        value,
-        format!("{what} must be a string in double quotes, not {kind}; write {example}."),
-    ))
+    }
+}
+
+/// The value as a string, or an error saying what to write instead.
+fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
+    match value.get_ref() {
+        Value::String(s) => Ok(s),
+        other => Err(fail(
+            value,
+            format!(
+                "{what} must be a string in double quotes, not {}; write {example}.",
+                kind(other)
+            ),
+        )),
+    }
 }
 
 fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
@@ -555,6 +619,181 @@ fn normalize_host_port(text: &str) -> Option<String> {
     }
 }
 
+/// Reads quiet hours as written in the file or typed in the settings:
+/// `"HH:MM-HH:MM"` in local time, which may span midnight ("22:00-07:00").
+///
+/// The error says what is wrong and what to write instead, without a final
+/// period, so that callers can add to it.
+pub fn parse_quiet_hours(text: &str) -> Result<(NaiveTime, NaiveTime), String> {
+    let malformed = || {
+        format!("{text:?} is not two times of day as HH:MM-HH:MM; write the start and the end in 24-hour time, such as \"22:00-07:00\"")
+    };
+    let (from, to) = text.split_once('-').ok_or_else(malformed)?;
+    let from = time_of_day(from.trim()).ok_or_else(malformed)?;
+    let to = time_of_day(to.trim()).ok_or_else(malformed)?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(format!("{text:?} names a time that is not on the clock (hours go from 00 to 23 and minutes from 00 to 59); write the start and the end in 24-hour time, such as \"22:00-07:00\" (midnight is 00:00)"));
+    };
+    if from == to {
+        return Err(format!("{text:?} starts and ends at the same time, so it would be either no time or the whole day; write a different end, such as \"22:00-07:00\""));
+    }
+    Ok((from, to))
+}
+
+/// `HH:MM`, or `H:MM`: `None` when it is not written like that, `Some(None)`
+/// when it is but names no time of day (such as 25:00).
+fn time_of_day(text: &str) -> Option<Option<NaiveTime>> {
+    let (hours, minutes) = text.split_once(':')?;
+    let digits = |s: &str, lengths: RangeInclusive<usize>| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(hours, 1..=2) || !digits(minutes, 2..=2) {
+        return None;
+    }
+    Some(NaiveTime::from_hms_opt(
+        hours.parse().ok()?,
+        minutes.parse().ok()?,
+        0,
+    ))
+}
+
+/// Quiet hours as [`parse_quiet_hours`] reads them: `"22:00-07:00"`.
+pub fn format_quiet_hours((from, to): (NaiveTime, NaiveTime)) -> String {
+    format!("{}-{}", from.format("%H:%M"), to.format("%H:%M"))
+}
+
+fn notifications(raw: &RawNotifications) -> Result<AlertSettings, Fail> {
+    let defaults = AlertSettings::default();
+    let flag = |value: &Option<Spanned<Value>>, key: &str, default: bool| match value {
+        Some(value) => boolean(value, key),
+        None => Ok(default),
+    };
+    Ok(AlertSettings {
+        dms_not_responding: flag(
+            &raw.dms_not_responding,
+            "dms_not_responding",
+            defaults.dms_not_responding,
+        )?,
+        no_connection: flag(&raw.no_connection, "no_connection", defaults.no_connection)?,
+        unknown: flag(&raw.unknown, "unknown", defaults.unknown)?,
+        back_online: flag(&raw.back_online, "back_online", defaults.back_online)?,
+        redundancy: flag(&raw.redundancy, "redundancy", defaults.redundancy)?,
+        added_removed: flag(&raw.added_removed, "added_removed", defaults.added_removed)?,
+        organization: flag(&raw.organization, "organization", defaults.organization)?,
+        flap_changes: match &raw.flap_changes {
+            Some(value) => flap_changes(value, defaults.flap_changes)?,
+            None => defaults.flap_changes,
+        },
+        flap_window: match &raw.flap_window {
+            Some(value) => bounded_duration(
+                value,
+                "flap_window",
+                FLAP_WINDOW_RANGE,
+                defaults.flap_window,
+            )?,
+            None => defaults.flap_window,
+        },
+        unreachable_after: match &raw.unreachable_after {
+            Some(value) => bounded_duration(
+                value,
+                "unreachable_after",
+                UNREACHABLE_AFTER_RANGE,
+                defaults.unreachable_after,
+            )?,
+            None => defaults.unreachable_after,
+        },
+        quiet_hours: match &raw.quiet_hours {
+            Some(value) => Some(quiet_hours(value)?),
+            None => defaults.quiet_hours,
+        },
+    })
+}
+
+fn boolean(value: &Spanned<Value>, key: &str) -> Result<bool, Fail> {
+    match value.get_ref() {
+        Value::Boolean(flag) => Ok(*flag),
+        Value::String(text) if matches!(text.trim(), "true" | "false") => Err(fail(
+            value,
+            format!("{key} must be true or false without quotes, not a string; write {key} = {}.", text.trim()),
+        )),
+        other => Err(fail(
+            value,
+            format!(
+                "{key} must be true or false, not {}; write {key} = true to be notified or {key} = false to stay quiet.",
+                kind(other)
+            ),
+        )),
+    }
+}
+
+fn flap_changes(value: &Spanned<Value>, default: usize) -> Result<usize, Fail> {
+    let (min, max) = (FLAP_CHANGES_RANGE.start(), FLAP_CHANGES_RANGE.end());
+    let count = match value.get_ref() {
+        Value::Integer(count) => *count,
+        other => {
+            return Err(fail(
+                value,
+                format!("flap_changes must be a whole number without quotes, not {}; write flap_changes = {default}.", kind(other)),
+            ));
+        }
+    };
+    usize::try_from(count)
+        .ok()
+        .filter(|count| FLAP_CHANGES_RANGE.contains(count))
+        .ok_or_else(|| {
+            fail(value, format!("flap_changes = {count} is out of range; write a whole number from {min} to {max}: a system that changes state more often than this within flap_window is flapping (the default is {default})."))
+        })
+}
+
+/// A humantime duration within `range`; `default` is named in the messages.
+fn bounded_duration(
+    value: &Spanned<Value>,
+    key: &str,
+    range: RangeInclusive<Duration>,
+    default: chrono::Duration,
+) -> Result<chrono::Duration, Fail> {
+    let default = default.to_std().map(show_duration).unwrap_or_default();
+    let (min, max) = (show_duration(*range.start()), show_duration(*range.end()));
+    let text = string(value, key, &format!("{key} = \"{default}\""))?;
+    let duration = humantime::parse_duration(text).map_err(|e| {
+        fail(value, format!("{key} {text:?} is not a duration ({e}); write a number with a unit, such as \"{default}\", \"90s\" or \"1h 30m\"."))
+    })?;
+    if duration < *range.start() {
+        return Err(fail(
+            value,
+            format!("{key} {text:?} is shorter than the minimum of {min}; write \"{min}\" or more, up to \"{max}\" (the default is \"{default}\")."),
+        ));
+    }
+    if duration > *range.end() {
+        return Err(fail(
+            value,
+            format!("{key} {text:?} is longer than the maximum of {max}; write \"{max}\" or less (the default is \"{default}\")."),
+        ));
+    }
+    Ok(chrono::Duration::from_std(duration).expect("at most a day fits a chrono duration"))
+}
+
+/// A duration as the file would have it: whole hours as "24h" rather than
+/// humantime's "1day".
+fn show_duration(duration: Duration) -> String {
+    match duration.as_secs() {
+        secs if secs >= 3600 && secs % 3600 == 0 && duration.subsec_nanos() == 0 => {
+            format!("{}h", secs / 3600)
+        }
+        _ => humantime::format_duration(duration).to_string(),
+    }
+}
+
+fn quiet_hours(value: &Spanned<Value>) -> Result<(NaiveTime, NaiveTime), Fail> {
+    let text = string(value, "quiet_hours", "quiet_hours = \"22:00-07:00\"")?;
+    parse_quiet_hours(text).map_err(|e| {
+        fail(
+            value,
+            format!("quiet_hours {e}, or remove the line to have no quiet hours."),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +897,7 @@ key_env = "DMS_KEY"
                         allowed_remote_hosts: vec![],
                     },
                 ],
+                notifications: AlertSettings::default(),
             }
         );
     }
@@ -676,7 +916,8 @@ key_env = "DMS_KEY"
             ok(""),
             Config {
                 poll_interval: DEFAULT_POLL_INTERVAL,
-                organizations: vec![]
+                organizations: vec![],
+                notifications: AlertSettings::default(),
             }
         );
         assert_eq!(DEFAULT_POLL_INTERVAL, Duration::from_secs(60));
@@ -745,7 +986,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `organizations`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `organizations`, `notifications`; remove it",
         );
         assert_error(
             &format!("[[organisations]]\nid = \"{ID}\""),
@@ -980,6 +1221,283 @@ key_env = "DMS_KEY"
             5,
             "each allowed_remote_hosts entry must be a string",
         );
+    }
+
+    fn time(hours: u32, minutes: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(hours, minutes, 0).unwrap()
+    }
+
+    /// A `[notifications]` table with `lines` after an organization; the
+    /// table's header is line 6 and its first key line 7.
+    fn notifications(lines: &str) -> String {
+        format!("{}\n[notifications]\n{lines}\n", org("key = \"k\""))
+    }
+
+    #[test]
+    fn notifications_table() {
+        let config = ok(&notifications(
+            r#"dms_not_responding = false   # too noisy
+no_connection = true
+unknown = false
+back_online = false
+redundancy = false
+added_removed = false
+organization = false
+flap_changes = 10
+flap_window = "1h"
+unreachable_after = "0s"
+quiet_hours = "22:00-07:30""#,
+        ));
+        assert_eq!(
+            config.notifications,
+            AlertSettings {
+                dms_not_responding: false,
+                no_connection: true,
+                unknown: false,
+                back_online: false,
+                redundancy: false,
+                added_removed: false,
+                organization: false,
+                flap_changes: 10,
+                flap_window: chrono::Duration::hours(1),
+                unreachable_after: chrono::Duration::zero(),
+                quiet_hours: Some((time(22, 0), time(7, 30))),
+            }
+        );
+        assert_eq!(config.organizations.len(), 1);
+    }
+
+    #[test]
+    fn notifications_before_organizations_and_inline() {
+        let config = ok(&format!(
+            "[notifications]\nredundancy = false\n\n{}",
+            org("key = \"k\"")
+        ));
+        assert!(!config.notifications.redundancy);
+        assert_eq!(config.organizations.len(), 1);
+        let config = ok("notifications = { unknown = false, flap_window = \"20m\" }");
+        assert!(!config.notifications.unknown);
+        assert_eq!(
+            config.notifications.flap_window,
+            chrono::Duration::minutes(20)
+        );
+    }
+
+    #[test]
+    fn notifications_defaults() {
+        assert_eq!(ok("").notifications, AlertSettings::default());
+        assert_eq!(
+            ok("[notifications]").notifications,
+            AlertSettings::default()
+        );
+        let config = ok(&notifications("quiet_hours = \"23:00-06:00\""));
+        assert_eq!(
+            config.notifications,
+            AlertSettings {
+                quiet_hours: Some((time(23, 0), time(6, 0))),
+                ..AlertSettings::default()
+            }
+        );
+    }
+
+    #[test]
+    fn notifications_limits_are_accepted() {
+        for (line, changes) in [("flap_changes = 1", 1), ("flap_changes = 100", 100)] {
+            assert_eq!(ok(&notifications(line)).notifications.flap_changes, changes);
+        }
+        let window = |text: &str| {
+            ok(&notifications(&format!("flap_window = \"{text}\"")))
+                .notifications
+                .flap_window
+        };
+        assert_eq!(window("1m"), chrono::Duration::minutes(1));
+        assert_eq!(window("24h"), chrono::Duration::hours(24));
+        let after = |text: &str| {
+            ok(&notifications(&format!("unreachable_after = \"{text}\"")))
+                .notifications
+                .unreachable_after
+        };
+        assert_eq!(after("0s"), chrono::Duration::zero());
+        assert_eq!(after("1m 30s"), chrono::Duration::seconds(90));
+        assert_eq!(after("1day"), chrono::Duration::hours(24));
+    }
+
+    #[test]
+    fn unknown_notifications_key() {
+        assert_error(
+            &notifications("redundancy = false\nquiet_hour = \"22:00-07:00\""),
+            8,
+            "unknown key `quiet_hour`; the keys allowed here are `dms_not_responding`, `no_connection`, `unknown`, `back_online`, `redundancy`, `added_removed`, `organization`, `flap_changes`, `flap_window`, `unreachable_after`, `quiet_hours`; remove it or correct its spelling",
+        );
+        assert_error(
+            "[notifications.unknown]\nenabled = false",
+            1,
+            "unknown must be true or false, not a table",
+        );
+    }
+
+    #[test]
+    fn notifications_of_wrong_kind() {
+        assert_error(
+            "\nnotifications = true",
+            2,
+            "wrong kind of value (boolean `true`): notifications must be a table; start it with one [notifications] line",
+        );
+        assert_error(
+            "[[notifications]]\nunknown = false",
+            1,
+            "wrong kind of value (array): notifications must be a table; start it with one [notifications] line (one pair of brackets)",
+        );
+        assert_error("notifications = []", 1, "wrong kind of value (array)");
+    }
+
+    #[test]
+    fn notification_switch_of_wrong_type() {
+        assert_error(
+            &notifications("redundancy = \"false\""),
+            7,
+            "redundancy must be true or false without quotes, not a string; write redundancy = false",
+        );
+        assert_error(
+            &notifications("back_online = true\nunknown = 0"),
+            8,
+            "unknown must be true or false, not an integer; write unknown = true to be notified or unknown = false to stay quiet",
+        );
+        assert_error(
+            &notifications("organization = \"yes\""),
+            7,
+            "organization must be true or false, not a string",
+        );
+    }
+
+    #[test]
+    fn flap_changes_errors() {
+        assert_error(
+            &notifications("flap_changes = \"4\""),
+            7,
+            "flap_changes must be a whole number without quotes, not a string; write flap_changes = 4",
+        );
+        assert_error(&notifications("flap_changes = 4.5"), 7, "not a number");
+        for count in ["0", "101", "-1", "99999999999999"] {
+            assert_error(
+                &notifications(&format!("\nflap_changes = {count}")),
+                8,
+                &format!(
+                    "flap_changes = {count} is out of range; write a whole number from 1 to 100"
+                ),
+            );
+        }
+    }
+
+    #[test]
+    fn flap_window_errors() {
+        assert_error(
+            &notifications("flap_window = \"59s\""),
+            7,
+            "flap_window \"59s\" is shorter than the minimum of 1m; write \"1m\" or more, up to \"24h\" (the default is \"15m\")",
+        );
+        assert_error(
+            &notifications("flap_window = \"25h\""),
+            7,
+            "flap_window \"25h\" is longer than the maximum of 24h; write \"24h\" or less (the default is \"15m\")",
+        );
+        assert_error(
+            &notifications("flap_window = \"soon\""),
+            7,
+            "flap_window \"soon\" is not a duration",
+        );
+        assert_error(
+            &notifications("flap_window = 15"),
+            7,
+            "flap_window must be a string in double quotes, not an integer; write flap_window = \"15m\"",
+        );
+    }
+
+    #[test]
+    fn unreachable_after_errors() {
+        assert_error(
+            &notifications("unreachable_after = \"2days\""),
+            7,
+            "unreachable_after \"2days\" is longer than the maximum of 24h; write \"24h\" or less (the default is \"3m\")",
+        );
+        assert_error(
+            &notifications("unreachable_after = \"3\""),
+            7,
+            "unreachable_after \"3\" is not a duration",
+        );
+        assert_error(
+            &notifications("unreachable_after = true"),
+            7,
+            "unreachable_after must be a string in double quotes, not a boolean",
+        );
+    }
+
+    #[test]
+    fn quiet_hours_errors() {
+        for text in [
+            "22-7",
+            "22:00",
+            "22:00-",
+            "2200-0700",
+            "22:00-07",
+            "22.00-07.00",
+            "22:00-07:00-08:00",
+            "22:0-07:00",
+            "",
+        ] {
+            assert_error(
+                &notifications(&format!("quiet_hours = {text:?}")),
+                7,
+                &format!("quiet_hours {text:?} is not two times of day as HH:MM-HH:MM; write the start and the end in 24-hour time, such as \"22:00-07:00\", or remove the line to have no quiet hours"),
+            );
+        }
+        for text in ["25:00-07:00", "22:00-24:00", "22:60-07:00"] {
+            assert_error(
+                &notifications(&format!("quiet_hours = {text:?}")),
+                7,
+                &format!("quiet_hours {text:?} names a time that is not on the clock"),
+            );
+        }
+        assert_error(
+            &notifications("quiet_hours = \"07:00-07:00\""),
+            7,
+            "quiet_hours \"07:00-07:00\" starts and ends at the same time",
+        );
+        assert_error(
+            &notifications("quiet_hours = [\"22:00\", \"07:00\"]"),
+            7,
+            "quiet_hours must be a string in double quotes, not an array; write quiet_hours = \"22:00-07:00\"",
+        );
+    }
+
+    #[test]
+    fn quiet_hours_round_trip() {
+        assert_eq!(
+            parse_quiet_hours("22:00-07:00"),
+            Ok((time(22, 0), time(7, 0)))
+        );
+        assert_eq!(
+            parse_quiet_hours("9:15 - 17:45"),
+            Ok((time(9, 15), time(17, 45)))
+        );
+        assert_eq!(
+            parse_quiet_hours("00:00-23:59"),
+            Ok((time(0, 0), time(23, 59)))
+        );
+        assert_eq!(format_quiet_hours((time(22, 0), time(7, 5))), "22:00-07:05");
+        assert_eq!(
+            format_quiet_hours((time(9, 15), time(17, 45))),
+            "09:15-17:45"
+        );
+        for text in ["22:00-07:00", "00:00-23:59", "13:30-14:00"] {
+            assert_eq!(format_quiet_hours(parse_quiet_hours(text).unwrap()), text);
+        }
+        let error = parse_quiet_hours("22-7").unwrap_err();
+        assert!(
+            error.starts_with("\"22-7\" is not two times of day"),
+            "{error}"
+        );
+        assert!(!error.ends_with('.'), "{error}");
     }
 
     #[test]

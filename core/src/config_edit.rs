@@ -5,8 +5,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use toml_edit::{value, DocumentMut};
+use chrono::NaiveTime;
+use toml_edit::{value, DocumentMut, Item, Table};
 
+use crate::alerts::AlertSettings;
 use crate::config::{self, MIN_POLL_INTERVAL};
 
 /// Reads a poll interval as typed in the settings ("30s", "2m"), with the
@@ -46,6 +48,143 @@ pub fn set_poll_interval(path: &Path, text: &str, interval: Duration) -> Result<
     Ok(edited)
 }
 
+/// The file's text with the `[notifications]` table saying `settings`,
+/// checked by parsing the result as a configuration.
+///
+/// Only keys whose value differs from what the file has (its value, or the
+/// default when the key is left out) are written: a changed value keeps its
+/// comments and spacing, a new key is added at the end of the table, the
+/// table is created at the end of the file when a key must be written and it
+/// has none, and `quiet_hours` is removed when `settings` has none. A file
+/// that already says `settings` comes back unchanged, even when it writes a
+/// value differently ("900s" for "15m") or leaves defaults out.
+pub fn set_notifications(path: &Path, text: &str, settings: &AlertSettings) -> Result<String, String> {
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let defaults = notification_keys(&AlertSettings::default())?;
+    let wanted = notification_keys(settings)?;
+    let table = document.get("notifications");
+    if table.is_some_and(|table| table.as_table_like().is_none()) {
+        // Not a table: the file's own error says best how to correct it.
+        return Err(match config::parse(path, text) {
+            Err(e) => e.to_string(),
+            Ok(_) => format!("{}: notifications is not a table", path.display()),
+        });
+    }
+    let in_file = |key: &str| table.and_then(Item::as_table_like).and_then(|table| table.get(key));
+    let changes: Vec<(&str, Option<toml_edit::Value>)> = wanted
+        .iter()
+        .zip(&defaults)
+        .filter(|((key, setting), (_, default))| {
+            let has = match in_file(key) {
+                Some(item) => setting.read_like(item),
+                None => Some(default.clone()),
+            };
+            has.as_ref() != Some(setting)
+        })
+        .map(|((key, setting), _)| (*key, setting.to_value()))
+        .collect();
+    if changes.is_empty() {
+        config::parse(path, text).map_err(|e| e.to_string())?;
+        return Ok(text.to_owned());
+    }
+
+    if !document.contains_key("notifications") {
+        document.insert("notifications", Item::Table(Table::new()));
+    }
+    let table = document["notifications"]
+        .as_table_like_mut()
+        .expect("checked or inserted as a table above");
+    let adds_keys = changes
+        .iter()
+        .any(|(key, new)| new.is_some() && table.get(key).and_then(Item::as_value).is_none());
+    for (key, new) in changes {
+        match (new, table.get_mut(key).and_then(|item| item.as_value_mut())) {
+            (None, _) => {
+                table.remove(key);
+            }
+            (Some(new), Some(old)) => {
+                let decor = old.decor().clone();
+                *old = new;
+                *old.decor_mut() = decor;
+            }
+            (Some(new), None) => {
+                table.insert(key, Item::Value(new));
+            }
+        }
+    }
+    if adds_keys {
+        // notifications = { … } holds no comments; respace it around the new keys.
+        if let Some(inline) = document["notifications"].as_inline_table_mut() {
+            inline.fmt();
+        }
+    }
+    let edited = document.to_string();
+    config::parse(path, &edited).map_err(|e| e.to_string())?;
+    Ok(edited)
+}
+
+/// One `[notifications]` value, in the form it is compared in.
+#[derive(Debug, Clone, PartialEq)]
+enum Setting {
+    Switch(bool),
+    Count(i64),
+    Duration(Duration),
+    QuietHours(Option<(NaiveTime, NaiveTime)>),
+}
+
+impl Setting {
+    /// What the file's `item` says, read as the same kind of setting, or
+    /// `None` when it says nothing readable as such.
+    fn read_like(&self, item: &Item) -> Option<Setting> {
+        let value = item.as_value()?;
+        match self {
+            Setting::Switch(_) => value.as_bool().map(Setting::Switch),
+            Setting::Count(_) => value.as_integer().map(Setting::Count),
+            Setting::Duration(_) => {
+                humantime::parse_duration(value.as_str()?).ok().map(Setting::Duration)
+            }
+            Setting::QuietHours(_) => config::parse_quiet_hours(value.as_str()?)
+                .ok()
+                .map(|hours| Setting::QuietHours(Some(hours))),
+        }
+    }
+
+    /// The value to write, or `None` for a key to remove.
+    fn to_value(&self) -> Option<toml_edit::Value> {
+        Some(match self {
+            Setting::Switch(on) => (*on).into(),
+            Setting::Count(count) => (*count).into(),
+            Setting::Duration(duration) => humantime::format_duration(*duration).to_string().into(),
+            Setting::QuietHours(hours) => config::format_quiet_hours((*hours)?).into(),
+        })
+    }
+}
+
+/// The keys of `[notifications]` in the order the file documents them.
+fn notification_keys(settings: &AlertSettings) -> Result<Vec<(&'static str, Setting)>, String> {
+    let duration = |key: &str, duration: chrono::Duration| {
+        duration
+            .to_std()
+            .map(Setting::Duration)
+            .map_err(|_| format!("{key} cannot be negative"))
+    };
+    let flap_changes = i64::try_from(settings.flap_changes)
+        .map_err(|_| format!("flap_changes {} is too large", settings.flap_changes))?;
+    Ok(vec![
+        ("dms_not_responding", Setting::Switch(settings.dms_not_responding)),
+        ("no_connection", Setting::Switch(settings.no_connection)),
+        ("unknown", Setting::Switch(settings.unknown)),
+        ("back_online", Setting::Switch(settings.back_online)),
+        ("redundancy", Setting::Switch(settings.redundancy)),
+        ("added_removed", Setting::Switch(settings.added_removed)),
+        ("organization", Setting::Switch(settings.organization)),
+        ("flap_changes", Setting::Count(flap_changes)),
+        ("flap_window", duration("flap_window", settings.flap_window)?),
+        ("unreachable_after", duration("unreachable_after", settings.unreachable_after)?),
+        ("quiet_hours", Setting::QuietHours(settings.quiet_hours)),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +218,137 @@ key_env = \"DMS_KEY\"\n";
     fn refuses_a_broken_file_and_does_not_write_it() {
         let broken = format!("{FILE}\nkee = 1\n");
         assert!(set_poll_interval(Path::new("c.toml"), &broken, Duration::from_secs(30)).is_err());
+    }
+
+    const NOTIFICATIONS: &str = "\n\
+# What to be told about\n\
+[notifications]\n\
+redundancy = false      # gateways come and go\n\
+# the night shift has its own pager\n\
+quiet_hours = \"22:00-07:00\"\n\
+flap_window = \"900s\"\n";
+
+    fn time(hours: u32, minutes: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(hours, minutes, 0).unwrap()
+    }
+
+    fn notifications_of(text: &str) -> AlertSettings {
+        config::parse(Path::new("c.toml"), text).unwrap().notifications
+    }
+
+    #[test]
+    fn notifications_keep_comments_and_change_only_what_differs() {
+        let file = format!("{FILE}{NOTIFICATIONS}");
+        let settings = AlertSettings {
+            redundancy: true,
+            quiet_hours: Some((time(23, 30), time(6, 0))),
+            ..notifications_of(&file)
+        };
+        let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
+        assert_eq!(
+            edited,
+            file.replace("redundancy = false", "redundancy = true")
+                .replace("\"22:00-07:00\"", "\"23:30-06:00\"")
+        );
+        assert!(edited.contains("flap_window = \"900s\""), "{edited}");
+        assert_eq!(notifications_of(&edited), settings);
+    }
+
+    #[test]
+    fn notifications_add_missing_keys_to_the_table() {
+        let file = format!("{FILE}{NOTIFICATIONS}");
+        let settings = AlertSettings {
+            unknown: false,
+            flap_changes: 8,
+            unreachable_after: chrono::Duration::seconds(90),
+            ..notifications_of(&file)
+        };
+        let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
+        assert_eq!(
+            edited,
+            format!("{file}unknown = false\nflap_changes = 8\nunreachable_after = \"1m 30s\"\n")
+        );
+        assert_eq!(notifications_of(&edited), settings);
+    }
+
+    #[test]
+    fn notifications_table_is_created_when_missing() {
+        let settings = AlertSettings {
+            back_online: false,
+            flap_window: chrono::Duration::hours(1),
+            quiet_hours: Some((time(22, 0), time(7, 0))),
+            ..AlertSettings::default()
+        };
+        let edited = set_notifications(Path::new("c.toml"), FILE, &settings).unwrap();
+        assert_eq!(
+            edited,
+            format!("{FILE}\n[notifications]\nback_online = false\nflap_window = \"1h\"\nquiet_hours = \"22:00-07:00\"\n")
+        );
+        let config = config::parse(Path::new("c.toml"), &edited).unwrap();
+        assert_eq!(config.notifications, settings);
+        assert_eq!(config.organizations.len(), 1);
+        assert_eq!(config.poll_interval, Duration::from_secs(60));
+
+        let edited = set_notifications(Path::new("c.toml"), "", &settings).unwrap();
+        assert_eq!(notifications_of(&edited), settings);
+    }
+
+    #[test]
+    fn quiet_hours_are_removed_when_none() {
+        let file = format!("{FILE}{NOTIFICATIONS}");
+        let settings = AlertSettings {
+            quiet_hours: None,
+            ..notifications_of(&file)
+        };
+        let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
+        assert_eq!(
+            edited,
+            file.replace("# the night shift has its own pager\nquiet_hours = \"22:00-07:00\"\n", "")
+        );
+        assert_eq!(notifications_of(&edited), settings);
+        // Nothing to remove when the file has no quiet hours.
+        assert_eq!(set_notifications(Path::new("c.toml"), &edited, &settings).unwrap(), edited);
+    }
+
+    #[test]
+    fn notifications_leave_the_file_unchanged_when_nothing_differs() {
+        let path = Path::new("c.toml");
+        assert_eq!(set_notifications(path, FILE, &AlertSettings::default()).unwrap(), FILE);
+        let file = format!("{FILE}{NOTIFICATIONS}");
+        assert_eq!(set_notifications(path, &file, &notifications_of(&file)).unwrap(), file);
+        // Defaults written out stay written out, in the user's own spelling.
+        let explicit = format!("{FILE}\n[notifications]\nunknown = true\nflap_window = \"15 min\"\n");
+        assert_eq!(set_notifications(path, &explicit, &AlertSettings::default()).unwrap(), explicit);
+    }
+
+    #[test]
+    fn notifications_in_other_table_forms() {
+        let settings = AlertSettings {
+            unknown: false,
+            redundancy: false,
+            ..AlertSettings::default()
+        };
+        let inline = "notifications = { unknown = true }\n";
+        let edited = set_notifications(Path::new("c.toml"), inline, &settings).unwrap();
+        assert_eq!(edited, "notifications = { unknown = false, redundancy = false }\n");
+        let dotted = "notifications.unknown = true # for now\n";
+        let edited = set_notifications(Path::new("c.toml"), dotted, &settings).unwrap();
+        assert_eq!(edited, "notifications.unknown = false # for now\nnotifications.redundancy = false\n");
+    }
+
+    #[test]
+    fn notifications_refuse_what_would_not_parse() {
+        let path = Path::new("c.toml");
+        let not_a_table = set_notifications(path, "notifications = 3\n", &AlertSettings::default()).unwrap_err();
+        assert!(not_a_table.contains("c.toml, line 1: wrong kind of value"), "{not_a_table}");
+        let broken = format!("{FILE}\nkee = 1\n");
+        assert!(set_notifications(path, &broken, &AlertSettings::default()).is_err());
+        let too_often = AlertSettings { flap_changes: 0, ..AlertSettings::default() };
+        let error = set_notifications(path, FILE, &too_often).unwrap_err();
+        assert!(error.contains("flap_changes = 0 is out of range"), "{error}");
+        let negative = AlertSettings { flap_window: chrono::Duration::minutes(-1), ..AlertSettings::default() };
+        assert!(set_notifications(path, FILE, &negative).unwrap_err().contains("flap_window cannot be negative"));
+        assert!(set_notifications(path, "[notifications\n", &AlertSettings::default()).is_err());
     }
 
     #[test]

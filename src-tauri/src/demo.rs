@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use dms_tray_core::alerts::AlertSettings;
 use dms_tray_core::config::{Config, KeySource, OrganizationConfig};
 
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
@@ -35,6 +36,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
             key: KeySource::Inline(simulator.key().to_string()),
             allowed_remote_hosts: vec![simulator.remote_host()],
         }],
+        notifications: AlertSettings::default(),
     };
     Ok(Demo { simulator, config })
 }
