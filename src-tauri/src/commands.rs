@@ -9,7 +9,7 @@ use tauri::{AppHandle, State};
 use uuid::Uuid;
 
 use crate::pipeline::Control;
-use crate::settings::{self, SettingsModel};
+use crate::settings::{self, NotificationChoices, SettingsModel};
 use crate::state::AppState;
 use crate::{open, popup};
 
@@ -91,6 +91,7 @@ pub fn save_settings(
     state: State<'_, AppState>,
     poll_interval: String,
     autostart: bool,
+    notifications: Option<NotificationChoices>,
 ) -> Result<(), String> {
-    settings::save(&handle, &state, &poll_interval, autostart)
+    settings::save(&handle, &state, &poll_interval, autostart, notifications.as_ref())
 }

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
-use dms_tray_core::alerts::{AlertPolicy, AlertSettings};
+use dms_tray_core::alerts::AlertPolicy;
 use dms_tray_core::config::{Config, OrganizationConfig};
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::view::View;
@@ -49,7 +49,7 @@ impl AppState {
             config_location,
             demo,
             control,
-            alerts: Mutex::new(AlertPolicy::new(AlertSettings::default())),
+            alerts: Mutex::new(AlertPolicy::new(config.notifications.clone())),
             history: Mutex::new(history),
             known_at_start: Mutex::new(known_at_start),
             poll_interval: Mutex::new(config.poll_interval),
