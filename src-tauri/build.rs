@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "get_history",
     "get_strip",
+    "mute_system",
 ];
 
 fn main() {

@@ -68,6 +68,7 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
             commands::save_settings,
             commands::get_history,
             commands::get_strip,
+            commands::mute_system,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

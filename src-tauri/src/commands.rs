@@ -2,6 +2,7 @@
 //! that does the work. The capability file grants the popup these and no
 //! others.
 
+use dms_tray_core::alerts::SystemRef;
 use dms_tray_core::history::{strip, HistoryEntry, Strip};
 use dms_tray_core::popup::PopupModel;
 use dms_tray_core::remote::RemoteApp;
@@ -68,6 +69,19 @@ pub fn get_strip(
     let changes = history.state_changes(organization_id, system_id).map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
     Ok(strip(&changes, now - range.length(), now))
+}
+
+/// Mutes a system's notifications for `hours` (its changes still go to the history).
+#[tauri::command]
+pub fn mute_system(state: State<'_, AppState>, organization_id: Uuid, system_id: Uuid, hours: u32) -> Result<(), String> {
+    if !(1..=24 * 7).contains(&hours) {
+        return Err(format!("A mute lasts 1 to 168 hours, not {hours}"));
+    }
+    let until = chrono::Utc::now() + chrono::Duration::hours(hours.into());
+    let system = SystemRef { organization: organization_id, system: system_id };
+    state.alerts.lock().expect("not poisoned").snooze(system, until);
+    log::info!("muted a system for {hours} h");
+    Ok(())
 }
 
 #[tauri::command]
