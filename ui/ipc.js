@@ -27,6 +27,13 @@ export const getSettings = () => invoke('get_settings');
 export const saveSettings = (pollInterval, autostart) =>
   invoke('save_settings', { pollInterval, autostart });
 
+/** The newest changes first (at most 500) whose system, organization or text contains `query`. */
+export const getHistory = (query) => invoke('get_history', { query });
+
+/** range: "24h" | "7d". { uptime, segments: [{ from, to, state }] }, the segments in order. */
+export const getStrip = (organizationId, systemId, range) =>
+  invoke('get_strip', { organizationId, systemId, range });
+
 /** handler(model) on every new PopupModel. */
 export const onViewUpdated = (handler) => tauri().event.listen('view-updated', (event) => handler(event.payload));
 

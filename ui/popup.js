@@ -2,9 +2,11 @@
  * Entry point of the popup. Shows the PopupModel the Rust side sends (once
  * on load, then on every view-updated) and owns what the user does with it:
  * filtering, the selection and the keyboard, the per-row menus, the footer
- * clock, and the switch to the settings. Rendering itself is render.js's.
+ * clock, and the switches to the settings and the history. Rendering itself
+ * is render.js's.
  */
 
+import { createHistory } from './history.js';
 import * as ipc from './ipc.js';
 import { renderOrganizations } from './render.js';
 import { createSettings } from './settings.js';
@@ -24,6 +26,18 @@ let openMenu = null; // the row whose menu is showing
 let toastTimer = 0;
 
 const settings = createSettings({ onClose: () => search.focus(), notify });
+const historyViews = createHistory({ onClose: () => search.focus(), notify });
+
+/** Each of the settings and the history takes the list's place; one at a time. */
+function openSettings() {
+  historyViews.close();
+  settings.open();
+}
+
+function openHistory() {
+  if (settings.isOpen()) settings.close();
+  historyViews.open();
+}
 
 /* ---- model ---- */
 
@@ -124,6 +138,14 @@ async function openApp(row, app) {
 
 const menuItems = (row) => [...row.menu.querySelectorAll('.menu-item')];
 
+/** What History in a row's menu opens. */
+const stripTarget = (row) => ({
+  organizationId: row.org.id,
+  systemId: row.system.id,
+  systemName: row.system.name,
+  organizationName: row.org.name,
+});
+
 /** focusIndex: the item to focus, or null to leave the focus where it is. */
 function showMenu(row, focusIndex = 0) {
   closeMenu();
@@ -170,7 +192,8 @@ list.addEventListener('click', (event) => {
   const item = event.target.closest('.menu-item');
   if (item) {
     closeMenu();
-    if (row.openable) openApp(row, item.dataset.app);
+    if ('history' in item.dataset) historyViews.openStrip(stripTarget(row), 'list');
+    else if (row.openable) openApp(row, item.dataset.app);
     else notify(row.reason);
   } else if (event.target.closest('.menu-button')) {
     if (openMenu === row) closeMenu();
@@ -191,10 +214,11 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') {
     event.preventDefault();
     if (openMenu) closeMenu();
+    else if (historyViews.isOpen()) historyViews.back();
     else hide();
     return;
   }
-  if (settings.isOpen()) return;
+  if (settings.isOpen() || historyViews.isOpen()) return;
   if (openMenu) {
     menuKeys(event);
     return;
@@ -240,7 +264,8 @@ function notify(text, kind = 'info') {
 }
 
 $('close-button').addEventListener('click', hide);
-$('settings-button').addEventListener('click', () => (settings.isOpen() ? settings.close() : settings.open()));
+$('settings-button').addEventListener('click', () => (settings.isOpen() ? settings.close() : openSettings()));
+$('history-button').addEventListener('click', () => (historyViews.isOpen() ? historyViews.close() : openHistory()));
 $('refresh-button').addEventListener('click', async (event) => {
   const button = event.currentTarget;
   button.classList.add('busy');
@@ -263,8 +288,9 @@ await Promise.all([
   ipc.onViewUpdated((next) => {
     updatedByEvent = true;
     showModel(next);
+    historyViews.refresh();
   }),
-  ipc.onShowSettings(() => settings.open()),
+  ipc.onShowSettings(openSettings),
 ]);
 // The tray's Settings item opens a closed popup as index.html?view=settings.
 if (new URLSearchParams(window.location.search).get('view') === 'settings') {

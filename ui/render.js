@@ -3,12 +3,13 @@
  * API (names, messages, versions) goes in as text, never as markup, and no
  * style is set from script: the look lives in popup.css, keyed by classes
  * and data attributes. Behaviour (selection, filtering, menus) is popup.js's.
+ * The history (history.js) draws its entries with the same glyphs and el().
  */
 
 import { ago } from './time.js';
 
 /** Colour comes from CSS via data-state; the glyph says the same for colour-blind eyes. */
-const GLYPHS = { ok: '✓', dmsNotResponding: '!', noConnection: '✕', unknown: '?' };
+export const GLYPHS = { ok: '✓', dmsNotResponding: '!', noConnection: '✕', unknown: '?' };
 
 const APPS = [
   { app: 'root', label: 'Open' },
@@ -17,7 +18,7 @@ const APPS = [
 ];
 
 /** document.createElement with a class and, optionally, text (always as text). */
-function el(tag, className, text) {
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -95,6 +96,14 @@ export function renderOrganizations(list, organizations) {
   return { rows, groups, refreshTimes: () => clocks.forEach((tick) => tick()) };
 }
 
+function menuItem(label) {
+  const item = el('button', 'menu-item', label);
+  item.type = 'button';
+  item.tabIndex = -1;
+  item.setAttribute('role', 'menuitem');
+  return item;
+}
+
 function renderSystem(org, system, id, clocks) {
   const state = system.state in GLYPHS ? system.state : 'unknown';
   const openable = Boolean(system.remote && system.remote.openable);
@@ -149,22 +158,24 @@ function renderSystem(org, system, id, clocks) {
   menuButton.tabIndex = -1;
   menuButton.setAttribute('aria-haspopup', 'menu');
   menuButton.setAttribute('aria-expanded', 'false');
-  menuButton.setAttribute('aria-label', `Remote access for ${system.name}`);
-  menuButton.title = 'Remote access';
+  menuButton.setAttribute('aria-label', `Actions for ${system.name}`);
+  menuButton.title = 'Remote access and history';
 
   const menu = el('div', 'menu');
   menu.setAttribute('role', 'menu');
-  menu.setAttribute('aria-label', `Remote access for ${system.name}`);
+  menu.setAttribute('aria-label', `Actions for ${system.name}`);
   menu.hidden = true;
   for (const { app, label } of APPS) {
-    const item = el('button', 'menu-item', label);
-    item.type = 'button';
-    item.tabIndex = -1;
+    const item = menuItem(label);
     item.dataset.app = app;
-    item.setAttribute('role', 'menuitem');
     if (!openable) item.setAttribute('aria-disabled', 'true');
     menu.append(item);
   }
+  const separator = el('div', 'menu-separator');
+  separator.setAttribute('role', 'separator');
+  const history = menuItem('History'); // there with or without remote access
+  history.dataset.history = '';
+  menu.append(separator, history);
 
   row.append(dot, body, menuButton, menu);
   const haystack = [system.name, org.name, system.stateText].join('\n').toLocaleLowerCase();

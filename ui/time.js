@@ -1,8 +1,9 @@
 /**
  * Relative times in the words dataminer.services uses ("just now",
  * "15 minutes ago"), so that the popup and the home page read alike, plus the
- * footer's finer "12 s ago". Times are measured against the page's clock,
- * which is the same machine clock the Rust side stamps its data with.
+ * footer's finer "12 s ago" and the exact local time that tooltips give.
+ * Times are measured against the page's clock, which is the same machine
+ * clock the Rust side stamps its data with.
  */
 
 const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
@@ -24,3 +25,10 @@ export function updatedAgo(iso, now = Date.now()) {
   const seconds = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
   return seconds < 60 ? `updated ${seconds} s ago` : `updated ${ago(iso, now)}`;
 }
+
+/** The exact time in the desktop's locale and time zone: "Nov 21, 2026, 9:45:00 AM". */
+export const localTime = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A span of time to the minute, the date said once when both ends share it: "Nov 21, 2026, 6:00 – 6:30 AM". */
+export const localSpan = (fromIso, toIso) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).formatRange(new Date(fromIso), new Date(toIso));

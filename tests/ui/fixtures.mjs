@@ -1,7 +1,7 @@
 /**
- * PopupModels and settings as the Rust side sends them (the contract in the
- * popup's brief), built from small helpers so that each test states only
- * what it is about. All times are relative to NOW, where the page's clock
+ * PopupModels, settings, history entries and strips as the Rust side sends
+ * them (the contract in the popup's brief), built from small helpers so that
+ * each test states only what it is about. All times are relative to NOW, where the page's clock
  * is paused.
  */
 
@@ -123,3 +123,61 @@ export function realistic() {
     ],
   );
 }
+
+/**
+ * A history entry as get_history returns it: a change of `system` of `org`
+ * (both objects of a PopupModel), or of the organization itself when system
+ * is null. `state` is the state the system went to, null for other changes.
+ */
+export function change(org, system, text, state, at) {
+  return {
+    at,
+    organizationName: org.name,
+    systemName: system ? system.name : null,
+    text,
+    state,
+    organizationId: org.id,
+    systemId: system ? system.id : null,
+  };
+}
+
+/**
+ * A strip as get_strip returns it, over `range` up to NOW: parts are
+ * [state, hours] in order and cover the range; null is a time without data.
+ */
+export function strip(parts, range = '24h') {
+  const hours = (state) => parts.filter(([s]) => state(s)).reduce((sum, [, h]) => sum + h, 0);
+  if (hours(() => true) !== (range === '7d' ? 7 * 24 : 24)) throw new Error(`the parts do not cover ${range}`);
+  let left = hours(() => true);
+  const segments = parts.map(([state, h]) => {
+    const segment = { from: before(left * 3600), to: before((left - h) * 3600), state };
+    left -= h;
+    return segment;
+  });
+  const known = hours((s) => s !== null);
+  return { uptime: known ? hours((s) => s === 'ok') / known : null, segments };
+}
+
+/** What the history screenshots show: a day of changes of realistic()'s systems, newest first. */
+export function realisticHistory(view) {
+  const org = view.organizations[0];
+  const of = (name) => org.systems.find((s) => s.name.startsWith(name));
+  const m = (minutes) => before(minutes * 60);
+  return [
+    change(org, of('Ziine'), STATE_TEXT.dmsNotResponding, 'dmsNotResponding', m(15)),
+    change(org, of('Ziine'), '2 of 3 Cloud Gateways connected', null, m(16)),
+    change(org, of('Amsterdam NOC'), '2 of 3 Cloud Gateways connected', null, m(42)),
+    change(org, of('Lab Cluster'), 'The state of the DMS could not be determined', 'unknown', m(75)),
+    change(org, of('Tokyo MCR'), STATE_TEXT.noConnection, 'noConnection', m(180)),
+    change(org, of('Frankfurt Edge'), 'Back online', 'ok', m(205)),
+    change(org, of('Frankfurt Edge'), STATE_TEXT.noConnection, 'noConnection', m(232)),
+    change(org, null, 'dataminer.services error 503', null, m(300)),
+    change(org, of('São Paulo'), 'Added', null, m(60 * 9)),
+    change(org, of('Sydney'), STATE_TEXT.noConnection, 'noConnection', m(60 * 26)),
+    change(org, of('Hamburg'), 'Removed', null, m(60 * 30)),
+  ];
+}
+
+/** Ziine's day in the screenshots: a night without data, an outage, and now not responding. */
+export const realisticStrip = () =>
+  strip([['ok', 9], [null, 3], ['ok', 8], ['noConnection', 0.5], ['ok', 3.25], ['dmsNotResponding', 0.25]]);

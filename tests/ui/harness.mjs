@@ -65,7 +65,7 @@ export function launchChromium() {
 }
 
 /** Installed in the page before any of its scripts: the fake Tauri globals. */
-function tauriStub({ view, settings }) {
+function tauriStub({ view, settings, history, strip }) {
   const calls = [];
   const handlers = {};
   const problems = [];
@@ -76,6 +76,8 @@ function tauriStub({ view, settings }) {
     hide_popup: { value: null },
     get_settings: { value: settings },
     save_settings: { value: null },
+    get_history: { value: history },
+    get_strip: { value: strip },
   };
   document.addEventListener('securitypolicyviolation', (event) => {
     problems.push(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
@@ -108,12 +110,19 @@ function tauriStub({ view, settings }) {
   };
 }
 
+/** What get_history and get_strip answer unless a test says otherwise: nothing recorded yet. */
+const NO_HISTORY = [];
+const NO_STRIP = { uptime: null, segments: [] };
+
 /**
  * Opens the popup in a fresh context of `browser`, its clock paused at
- * view.now. Resolves to { page, problems, calls(), fire(name, payload),
+ * view.now; history and strip are the answers of get_history and get_strip.
+ * Resolves to { page, problems, calls(), fire(name, payload),
  * answer(cmd, answer), close() } once the first model is on screen.
  */
-export async function openPopup(browser, baseUrl, { view, settings, colorScheme = 'light', page: path = '' }) {
+export async function openPopup(browser, baseUrl, {
+  view, settings, history = NO_HISTORY, strip = NO_STRIP, colorScheme = 'light', page: path = '',
+}) {
   const context = await browser.newContext({ viewport: { width: 380, height: 520 }, colorScheme, reducedMotion: 'reduce' });
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
@@ -130,7 +139,7 @@ export async function openPopup(browser, baseUrl, { view, settings, colorScheme 
   const now = Date.parse(view.now);
   await page.clock.install({ time: now - 1000 });
   await page.clock.pauseAt(now); // time moves only when a test says so: page.clock.runFor(ms)
-  await page.addInitScript(tauriStub, { view, settings });
+  await page.addInitScript(tauriStub, { view, settings, history, strip });
   const response = await page.goto(baseUrl + path);
   if (response.headers()['content-security-policy'] !== CSP) throw new Error('the CSP header is missing');
   await page.locator('.row:visible, #no-orgs:visible, #settings-view:visible').first().waitFor();
@@ -188,9 +197,9 @@ export async function selectedName(page) {
   return (await selected.count()) ? selected.textContent() : null;
 }
 
-/** The computed background colour of an element, as a colour name a person would use. */
-export async function colourOf(locator) {
-  const css = await locator.evaluate((e) => getComputedStyle(e).backgroundColor);
+/** The computed background colour (or `property`, e.g. an SVG shape's fill) of an element, as a colour name a person would use. */
+export async function colourOf(locator, property = 'backgroundColor') {
+  const css = await locator.evaluate((e, p) => getComputedStyle(e)[p], property);
   const [r, g, b, alpha = 1] = css.match(/[\d.]+/g).map(Number).map((v, i) => (i < 3 ? v / 255 : v));
   if (alpha === 0) return 'transparent';
   const max = Math.max(r, g, b);

@@ -116,13 +116,13 @@ test('a system without remote access says why, and neither Enter nor a click tri
   });
 });
 
-test("a row's menu opens Monitoring and Dashboards", async () => {
+test("a row's menu opens Monitoring and Dashboards, and has the History", async () => {
   const view = fourStates();
   await withPopup({ view, settings: SETTINGS }, async ({ page, calls }) => {
     const brussels = row(page, 'Brussels Playout');
     await brussels.locator('.menu-button').click();
     const menu = brussels.getByRole('menu');
-    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Open', 'Monitoring', 'Dashboards']);
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Open', 'Monitoring', 'Dashboards', 'History']);
     await menu.getByRole('menuitem', { name: 'Monitoring' }).click();
     assert.equal(await menu.isVisible(), false, 'the menu closes');
     assert.deepEqual(await calls('open_remote'), [
@@ -154,11 +154,14 @@ test("a row's menu stays inside the list, even for the last row", async () => {
   });
 });
 
-test("a row's menu is disabled when the system cannot be opened", async () => {
+test("a row's remote access items are disabled when the system cannot be opened, its History is not", async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls }) => {
     const ziine = row(page, 'Ziine');
     await ziine.locator('.menu-button').click();
-    for (const item of await ziine.getByRole('menuitem').all()) assert.ok(await item.isDisabled());
+    for (const name of ['Open', 'Monitoring', 'Dashboards']) {
+      assert.ok(await ziine.getByRole('menuitem', { name }).isDisabled(), `${name} is disabled`);
+    }
+    assert.equal(await ziine.getByRole('menuitem', { name: 'History' }).isDisabled(), false);
     await ziine.getByRole('menuitem', { name: 'Monitoring' }).click({ force: true }); // a person can still click it
     assert.deepEqual(await calls('open_remote'), []);
     assert.match(await page.locator('#toast').innerText(), /needs a connected DMS/);

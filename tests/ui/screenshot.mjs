@@ -4,13 +4,16 @@
  * the directory given as the first argument, for a person to look at:
  *   node tests/ui/screenshot.mjs /tmp/shots
  * Besides the list, it shows an open row menu, a filter, an organization
- * error in the demo, no organization, and the settings view.
+ * error in the demo, no organization, the settings view, the history (full,
+ * filtered, empty) and a system's strip over 24 hours and 7 days.
  */
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchChromium, openPopup, serveUi } from './harness.mjs';
-import { SETTINGS, before, organization, popupModel, realistic, system } from './fixtures.mjs';
+import {
+  SETTINGS, before, organization, popupModel, realistic, realisticHistory, realisticStrip, strip, system,
+} from './fixtures.mjs';
 
 const out = process.argv[2];
 if (!out) {
@@ -29,6 +32,14 @@ const failing = () =>
     ),
   ], { demo: { configPath: SETTINGS.configPath }, level: 'organizationError' });
 
+const day = realistic();
+const history = { history: realisticHistory(day), strip: realisticStrip() };
+const week = strip([
+  ['ok', 30], [null, 14], ['ok', 52], ['noConnection', 2], ['ok', 40], ['unknown', 1], ['ok', 28.75], ['dmsNotResponding', 0.25],
+], '7d');
+const openHistory = (page) => page.getByRole('button', { name: 'History' }).click();
+
+// [name, PopupModel, what to do before the shot, answers of get_history and get_strip]
 const shots = [
   ['popup', realistic(), async () => {}],
   ['menu', realistic(), async (page) => {
@@ -49,14 +60,32 @@ const shots = [
     await page.locator('#settings-save').click();
     await page.locator('#poll-interval-error').waitFor();
   }],
+  ['history', day, openHistory, history],
+  ['history-filter', day, async (page) => {
+    await openHistory(page);
+    await page.keyboard.type('frankfurt');
+  }, history],
+  ['history-empty', day, openHistory],
+  ['strip', day, async (page) => {
+    await openHistory(page);
+    await page.locator('.entry').first().click();
+    await page.locator('.segment').first().waitFor();
+  }, history],
+  ['strip-7d', day, async (page) => {
+    await openHistory(page);
+    await page.evaluate((answer) => { window.__answers.get_strip = { value: answer }; }, week);
+    await page.locator('.entry').first().click();
+    await page.getByRole('button', { name: '7 d' }).click();
+    await page.getByText('7 d ago').waitFor();
+  }, history],
 ];
 
 const server = await serveUi();
 const browser = await launchChromium();
 try {
   for (const colorScheme of ['light', 'dark']) {
-    for (const [name, view, act] of shots) {
-      const popup = await openPopup(browser, server.url, { view, settings: SETTINGS, colorScheme });
+    for (const [name, view, act, answers] of shots) {
+      const popup = await openPopup(browser, server.url, { view, settings: SETTINGS, colorScheme, ...answers });
       await act(popup.page);
       const file = join(out, `${name}-${colorScheme}.png`);
       await popup.page.screenshot({ path: file });
