@@ -19,46 +19,64 @@ const JUMP: Duration = Duration::from_secs(10);
 /// Watches for resumes for as long as the app runs; each one asks the
 /// pipeline to poll now.
 pub async fn watch(control: PipelineControl) {
-    let logind = {
-        let control = control.clone();
-        async move {
-            if let Err(e) = watch_logind(control).await {
-                log::info!("no logind sleep signals ({e}); resumes are found by the clocks alone");
-            }
-        }
+    let logind = SystemSignal {
+        service: "org.freedesktop.login1",
+        path: "/org/freedesktop/login1",
+        interface: "org.freedesktop.login1.Manager",
+        signal: "PrepareForSleep",
     };
-    let network = {
-        let control = control.clone();
-        async move {
-            if let Err(e) = watch_network(control).await {
-                log::info!("no NetworkManager signals ({e})");
-            }
-        }
+    let network = SystemSignal {
+        service: "org.freedesktop.NetworkManager",
+        path: "/org/freedesktop/NetworkManager",
+        interface: "org.freedesktop.NetworkManager",
+        signal: "StateChanged",
     };
-    tokio::join!(logind, network, watch_clocks(control));
+    tokio::join!(
+        // PrepareForSleep(false): the machine woke up.
+        logind.refresh_when(control.clone(), "resumed from sleep (logind)", |going_to_sleep: bool| !going_to_sleep),
+        network.refresh_when(control.clone(), "the network is back", |state: u32| state == NM_CONNECTED_GLOBAL),
+        watch_clocks(control),
+    );
 }
 
 /// NetworkManager's state for full connectivity (`NM_STATE_CONNECTED_GLOBAL`).
 const NM_CONNECTED_GLOBAL: u32 = 70;
 
-async fn watch_network(control: PipelineControl) -> zbus::Result<()> {
-    let connection = zbus::Connection::system().await?;
-    let proxy = zbus::Proxy::new(
-        &connection,
-        "org.freedesktop.NetworkManager",
-        "/org/freedesktop/NetworkManager",
-        "org.freedesktop.NetworkManager",
-    )
-    .await?;
-    let mut signals = proxy.receive_signal("StateChanged").await?;
-    while let Some(signal) = signals.next().await {
-        let state: u32 = signal.body().deserialize()?;
-        if state == NM_CONNECTED_GLOBAL {
-            log::info!("the network is back: polling every organization now");
-            control.send(Control::RefreshNow);
+/// A signal of a system service, on the system bus.
+struct SystemSignal {
+    service: &'static str,
+    path: &'static str,
+    interface: &'static str,
+    signal: &'static str,
+}
+
+impl SystemSignal {
+    /// Polls every organization whenever the signal's argument passes `test`;
+    /// without a system bus or the service, says so once and returns.
+    async fn refresh_when<T>(self, control: PipelineControl, why: &str, test: impl Fn(T) -> bool)
+    where
+        T: serde::de::DeserializeOwned + zbus::zvariant::Type,
+    {
+        if let Err(e) = self.listen(&control, why, test).await {
+            log::info!("no {} signals ({e}); resumes are found by the clocks", self.signal);
         }
     }
-    Ok(())
+
+    async fn listen<T>(&self, control: &PipelineControl, why: &str, test: impl Fn(T) -> bool) -> zbus::Result<()>
+    where
+        T: serde::de::DeserializeOwned + zbus::zvariant::Type,
+    {
+        let connection = zbus::Connection::system().await?;
+        let proxy = zbus::Proxy::new(&connection, self.service, self.path, self.interface).await?;
+        let mut signals = proxy.receive_signal(self.signal).await?;
+        while let Some(signal) = signals.next().await {
+            if test(signal.body().deserialize()?) {
+                log::info!("{why}: polling every organization now");
+                control.send(Control::RefreshNow);
+            }
+        }
+        Ok(())
+    }
 }
 
 async fn watch_clocks(control: PipelineControl) {
@@ -83,26 +101,6 @@ async fn watch_clocks(control: PipelineControl) {
 fn resumed(monotonic_elapsed: Duration, wall_elapsed: Duration) -> Option<Duration> {
     let gap = wall_elapsed.max(monotonic_elapsed).saturating_sub(TICK);
     (gap > JUMP).then(|| Duration::from_secs(gap.as_secs()))
-}
-
-async fn watch_logind(control: PipelineControl) -> zbus::Result<()> {
-    let connection = zbus::Connection::system().await?;
-    let proxy = zbus::Proxy::new(
-        &connection,
-        "org.freedesktop.login1",
-        "/org/freedesktop/login1",
-        "org.freedesktop.login1.Manager",
-    )
-    .await?;
-    let mut signals = proxy.receive_signal("PrepareForSleep").await?;
-    while let Some(signal) = signals.next().await {
-        let going_to_sleep: bool = signal.body().deserialize()?;
-        if !going_to_sleep {
-            log::info!("resumed from sleep (logind): polling every organization now");
-            control.send(Control::RefreshNow);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
