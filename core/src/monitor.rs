@@ -31,6 +31,15 @@ impl Monitor {
         &self.view
     }
 
+    /// After a resume: every organization shows as updating until its next
+    /// poll, instead of old states passing for current ones. No transition.
+    pub fn mark_updating(&mut self) {
+        for (snapshot, org) in self.snapshots.iter_mut().zip(&mut self.view.organizations) {
+            snapshot.updating = true;
+            org.updating = true;
+        }
+    }
+
     /// Folds one poll outcome in and returns what changed. An outcome for
     /// an organization the monitor does not watch changes nothing.
     pub fn record(&mut self, organization: Uuid, outcome: &PollOutcome, at: DateTime<Utc>) -> Vec<Transition> {
@@ -65,6 +74,16 @@ mod tests {
             [Transition { change: Change::State { from: ApiState::NoConnection, to: ApiState::Ok, .. }, .. }]
         ));
         assert_eq!(monitor.view().organizations[0].systems[0].state, ApiState::Ok);
+    }
+
+    #[test]
+    fn after_a_resume_the_view_is_updating_until_the_next_poll() {
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
+        monitor.mark_updating();
+        assert!(monitor.view().organizations[0].updating);
+        assert_eq!(monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(9)), vec![]);
+        assert!(!monitor.view().organizations[0].updating);
     }
 
     #[test]

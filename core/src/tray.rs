@@ -65,7 +65,7 @@ pub fn tray_look(view: &View) -> TrayLook {
     let count = systems().filter(|s| s.needs_attention()).count() as u32;
     let org_level = view.organizations.iter().map(|org| match &org.error {
         Some(error) if !error.kind.keeps_last_states() => TrayLevel::OrganizationError,
-        _ if !org.has_data() => TrayLevel::Starting,
+        _ if !org.has_data() || org.updating => TrayLevel::Starting,
         _ => TrayLevel::Ok,
     });
     let level = org_level.chain(systems().map(system_level)).max().unwrap_or(TrayLevel::Ok);
@@ -82,8 +82,11 @@ pub fn tooltip(view: &View) -> String {
     let total: usize = view.organizations.iter().map(|o| o.systems.len()).sum();
     let attention = tray_look(view).count;
     let mut parts = Vec::new();
+    if view.organizations.iter().any(|o| o.updating) {
+        parts.push("updating…".to_string());
+    }
     match (total, attention) {
-        (0, _) if failing.is_empty() => parts.push("updating…".to_string()),
+        (0, _) if failing.is_empty() && parts.is_empty() => parts.push("updating…".to_string()),
         (0, _) => {}
         (_, 0) => parts.push(format!("all {total} system{} connected", plural(total))),
         _ => parts.push(format!("{attention} of {total} system{} need{} attention", plural(total), verb_s(attention))),
@@ -166,6 +169,17 @@ mod tests {
         // A rate limit keeps the last states and is no alarm of its own.
         let v = view(&[&[fresh(vec![system(1, "A", Ok)]), failed(PollErrorKind::RateLimited)]]);
         assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::Ok, count: 0 });
+    }
+
+    #[test]
+    fn after_a_resume_old_greens_show_as_updating() {
+        let mut monitor = crate::monitor::Monitor::new([(org_id(), None)]);
+        monitor.record(org_id(), &fresh(vec![system(1, "A", Ok)]), at(0));
+        assert_eq!(tray_look(monitor.view()).level, TrayLevel::Ok);
+        monitor.mark_updating();
+        assert_eq!(tray_look(monitor.view()).level, TrayLevel::Starting);
+        monitor.record(org_id(), &fresh(vec![system(1, "A", Ok)]), at(1));
+        assert_eq!(tray_look(monitor.view()).level, TrayLevel::Ok);
     }
 
     #[test]

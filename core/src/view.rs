@@ -22,6 +22,9 @@ pub struct OrgSnapshot {
     pub configured_name: Option<String>,
     pub last_good: Option<GoodData>,
     pub failure: Option<Failure>,
+    /// The machine woke up (or the network came back) since the last poll:
+    /// the states shown may be old until the next poll.
+    pub updating: bool,
 }
 
 /// The last valid document and when it was last confirmed (200 or 304).
@@ -41,11 +44,12 @@ pub struct Failure {
 
 impl OrgSnapshot {
     pub fn new(id: Uuid, configured_name: Option<String>) -> Self {
-        OrgSnapshot { id, configured_name, last_good: None, failure: None }
+        OrgSnapshot { id, configured_name, last_good: None, failure: None, updating: false }
     }
 
     /// Folds the outcome of a poll made at `at` into the snapshot.
     pub fn record(&mut self, outcome: &PollOutcome, at: DateTime<Utc>) {
+        self.updating = false;
         match outcome {
             PollOutcome::Fresh { document, .. } => {
                 self.last_good = Some(GoodData { document: document.clone(), confirmed_at: at });
@@ -119,6 +123,7 @@ impl OrgSnapshot {
                 since: f.since,
             }),
             last_good_at: self.last_good.as_ref().map(|g| g.confirmed_at),
+            updating: self.updating,
             systems,
         }
     }
@@ -141,6 +146,8 @@ pub struct OrgView {
     pub error: Option<OrgError>,
     /// When the systems below were last confirmed by the API; `None`: never.
     pub last_good_at: Option<DateTime<Utc>>,
+    /// Old states after a resume, until the next poll.
+    pub updating: bool,
     pub systems: Vec<SystemView>,
 }
 

@@ -26,6 +26,9 @@ pub enum Control {
     RefreshNow,
     /// Poll on a new interval from now on.
     SetInterval(Duration),
+    /// The machine woke up or the network came back: show the states as
+    /// updating and poll every organization as soon as the contract allows.
+    Resumed,
 }
 
 /// Sends [`Control`] messages to a running pipeline.
@@ -90,6 +93,11 @@ async fn run(config: Config, keys: Vec<String>, mut sink: impl Sink, mut control
             }
             request = control.recv() => match request {
                 Some(Control::RefreshNow) => poller.refresh_now(),
+                Some(Control::Resumed) => {
+                    monitor.mark_updating();
+                    sink.publish(monitor.view(), None);
+                    poller.refresh_now();
+                }
                 Some(Control::SetInterval(interval)) => {
                     log::info!("polling every {}", humantime::format_duration(interval));
                     poller = Poller::start(clients(), Schedule::new(interval), polled_tx.clone());

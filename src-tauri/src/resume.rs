@@ -16,8 +16,8 @@ const TICK: Duration = Duration::from_secs(2);
 /// A gap this much larger than expected is a sleep or a freeze.
 const JUMP: Duration = Duration::from_secs(10);
 
-/// Watches for resumes for as long as the app runs; each one asks the
-/// pipeline to poll now.
+/// Watches for resumes for as long as the app runs; each one tells the
+/// pipeline, which shows the states as updating and polls at once.
 pub async fn watch(control: PipelineControl) {
     let logind = SystemSignal {
         service: "org.freedesktop.login1",
@@ -72,7 +72,7 @@ impl SystemSignal {
         while let Some(signal) = signals.next().await {
             if test(signal.body().deserialize()?) {
                 log::info!("{why}: polling every organization now");
-                control.send(Control::RefreshNow);
+                control.send(Control::Resumed);
             }
         }
         Ok(())
@@ -89,7 +89,7 @@ async fn watch_clocks(control: PipelineControl) {
         let wall_elapsed = now_wall.duration_since(wall).unwrap_or_default();
         if let Some(gap) = resumed(slept, wall_elapsed) {
             log::info!("resumed after {}: polling every organization now", humantime::format_duration(gap));
-            control.send(Control::RefreshNow);
+            control.send(Control::Resumed);
         }
         (wall, monotonic) = (now_wall, now_monotonic);
     }
