@@ -20,12 +20,20 @@ export const refreshNow = () => invoke('refresh_now');
 /** The Rust side destroys the window. */
 export const hidePopup = () => invoke('hide_popup');
 
-/** { pollInterval, autostart, configPath, editable, reason } */
+/** { pollInterval, autostart, notifications, configPath, editable, reason } */
 export const getSettings = () => invoke('get_settings');
 
-/** Rejects with a message that names what is wrong. */
-export const saveSettings = (pollInterval, autostart) =>
-  invoke('save_settings', { pollInterval, autostart });
+/**
+ * notifications: { dmsNotResponding, noConnection, unknown, backOnline, redundancy,
+ * addedRemoved, organization, quietHours }. Rejects with a message that names
+ * what is wrong; one about the quiet hours starts with "Quiet hours:".
+ */
+export const saveSettings = (pollInterval, autostart, notifications) =>
+  invoke('save_settings', { pollInterval, autostart, notifications });
+
+/** Holds a system's notifications for `hours` (1 to 168). Rejects with a message. */
+export const muteSystem = (organizationId, systemId, hours) =>
+  invoke('mute_system', { organizationId, systemId, hours });
 
 /** The newest changes first (at most 500) whose system, organization or text contains `query`. */
 export const getHistory = (query) => invoke('get_history', { query });

@@ -1,14 +1,14 @@
 /**
  * Entry point of the popup. Shows the PopupModel the Rust side sends (once
  * on load, then on every view-updated) and owns what the user does with it:
- * filtering, the selection and the keyboard, the per-row menus, the footer
- * clock, and the switches to the settings and the history. Rendering itself
- * is render.js's.
+ * filtering, the selection and the keyboard, the per-row menus (remote
+ * access, history, muting), the footer clock, and the switches to the
+ * settings and the history. Rendering itself is render.js's.
  */
 
 import { createHistory } from './history.js';
 import * as ipc from './ipc.js';
-import { renderOrganizations } from './render.js';
+import { hoursText, renderOrganizations } from './render.js';
 import { createSettings } from './settings.js';
 import { updatedAgo } from './time.js';
 
@@ -134,6 +134,17 @@ async function openApp(row, app) {
   }
 }
 
+/* ---- muting ---- */
+
+async function mute(row, hours) {
+  try {
+    await ipc.muteSystem(row.org.id, row.system.id, hours);
+    notify(`Notifications for ${row.system.name} muted for ${hoursText(hours)}`);
+  } catch (e) {
+    notify(ipc.errorText(e), 'error');
+  }
+}
+
 /* ---- row menus ---- */
 
 const menuItems = (row) => [...row.menu.querySelectorAll('.menu-item')];
@@ -154,10 +165,15 @@ function showMenu(row, focusIndex = 0) {
   row.menu.hidden = false;
   row.menuButton.setAttribute('aria-expanded', 'true');
   row.element.classList.add('menu-open');
-  // Open upwards when the menu would run past the bottom of the list.
-  const overflow = row.menu.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
-  row.element.classList.toggle('menu-up', overflow > 0);
-  if (focusIndex !== null) menuItems(row)[focusIndex].focus();
+  // Open upwards when the menu would run past the bottom of the list and
+  // fits above the row; when it fits neither way, the list scrolls to show it.
+  const list = scroller.getBoundingClientRect();
+  if (row.menu.getBoundingClientRect().bottom > list.bottom) {
+    row.element.classList.add('menu-up');
+    if (row.menu.getBoundingClientRect().top < list.top) row.element.classList.remove('menu-up');
+  }
+  row.menu.scrollIntoView({ block: 'nearest' });
+  if (focusIndex !== null) menuItems(row)[focusIndex].focus({ preventScroll: true });
 }
 
 function closeMenu() {
@@ -193,6 +209,7 @@ list.addEventListener('click', (event) => {
   if (item) {
     closeMenu();
     if ('history' in item.dataset) historyViews.openStrip(stripTarget(row), 'list');
+    else if ('mute' in item.dataset) mute(row, Number(item.dataset.mute));
     else if (row.openable) openApp(row, item.dataset.app);
     else notify(row.reason);
   } else if (event.target.closest('.menu-button')) {

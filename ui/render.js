@@ -17,6 +17,12 @@ const APPS = [
   { app: 'dashboard', label: 'Dashboards' },
 ];
 
+/** The ⋯ menu's mute items; muting is the Rust side's (mute_system), the history still records. */
+const MUTES = [1, 8, 24];
+
+/** "1 hour", "8 hours": the words of a mute's length, in its menu item and its toast. */
+export const hoursText = (hours) => (hours === 1 ? '1 hour' : `${hours} hours`);
+
 /** document.createElement with a class and, optionally, text (always as text). */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -104,6 +110,12 @@ function menuItem(label) {
   return item;
 }
 
+function separator() {
+  const line = el('div', 'menu-separator');
+  line.setAttribute('role', 'separator');
+  return line;
+}
+
 function renderSystem(org, system, id, clocks) {
   const state = system.state in GLYPHS ? system.state : 'unknown';
   const openable = Boolean(system.remote && system.remote.openable);
@@ -125,7 +137,14 @@ function renderSystem(org, system, id, clocks) {
   const body = el('div', 'row-body');
   body.id = `${id}-text`;
   row.setAttribute('aria-labelledby', body.id); // the option's name: its text, not its menu
-  body.append(el('div', 'name', system.name), el('div', 'state-text', system.stateText));
+  const stateLine = el('div', 'state-line');
+  stateLine.append(el('span', 'state-text', system.stateText));
+  if (system.flapping) {
+    const tag = el('span', 'tag flapping', 'flapping');
+    tag.title = 'Changing state too often; notifications are held until it is stable';
+    stateLine.append(' ', tag);
+  }
+  body.append(el('div', 'name', system.name), stateLine);
 
   const facts = [];
   if (state !== 'ok') {
@@ -159,7 +178,7 @@ function renderSystem(org, system, id, clocks) {
   menuButton.setAttribute('aria-haspopup', 'menu');
   menuButton.setAttribute('aria-expanded', 'false');
   menuButton.setAttribute('aria-label', `Actions for ${system.name}`);
-  menuButton.title = 'Remote access and history';
+  menuButton.title = 'Remote access, history and muting';
 
   const menu = el('div', 'menu');
   menu.setAttribute('role', 'menu');
@@ -171,13 +190,17 @@ function renderSystem(org, system, id, clocks) {
     if (!openable) item.setAttribute('aria-disabled', 'true');
     menu.append(item);
   }
-  const separator = el('div', 'menu-separator');
-  separator.setAttribute('role', 'separator');
-  const history = menuItem('History'); // there with or without remote access
+  const history = menuItem('History'); // there with or without remote access, as is muting
   history.dataset.history = '';
-  menu.append(separator, history);
+  menu.append(separator(), history, separator());
+  for (const hours of MUTES) {
+    const mute = menuItem(`Mute for ${hoursText(hours)}`);
+    mute.dataset.mute = String(hours);
+    menu.append(mute);
+  }
 
   row.append(dot, body, menuButton, menu);
-  const haystack = [system.name, org.name, system.stateText].join('\n').toLocaleLowerCase();
+  const words = [system.name, org.name, system.stateText, system.flapping ? 'flapping' : ''];
+  const haystack = words.join('\n').toLocaleLowerCase();
   return { key: `${org.id}/${system.id}`, org, system, openable, reason, element: row, menuButton, menu, haystack };
 }

@@ -1,8 +1,10 @@
 /**
- * The settings view: the poll interval and "Start at login", as the Rust
- * side reads and validates them. The page does not second-guess the values:
- * save_settings either takes them or rejects with a message that names what
- * is wrong, and that message is shown under the field.
+ * The settings view: the poll interval, "Start at login", which changes to
+ * notify about and the quiet hours, as the Rust side reads and validates
+ * them. The page does not second-guess the values: save_settings either
+ * takes them or rejects with a message that names what is wrong, and that
+ * message is shown under the field it is about (the quiet hours when it
+ * starts with "Quiet hours:", else the poll interval).
  */
 
 import * as ipc from './ipc.js';
@@ -16,16 +18,22 @@ export function createSettings({ onClose, notify }) {
   const form = $('settings-form');
   const interval = $('poll-interval');
   const autostart = $('autostart');
-  const error = $('poll-interval-error');
+  const quietHours = $('quiet-hours');
+  const kinds = [...form.querySelectorAll('[data-notify]')]; // one checkbox per kind of notification
   const locked = $('settings-locked');
   const save = $('settings-save');
   const gear = $('settings-button');
 
-  function showError(message) {
-    error.textContent = message;
-    error.hidden = !message;
-    if (message) interval.setAttribute('aria-invalid', 'true');
-    else interval.removeAttribute('aria-invalid');
+  /** The fields a refusal can be about, each with the message under it. */
+  const intervalField = { input: interval, error: $('poll-interval-error') };
+  const quietField = { input: quietHours, error: $('quiet-hours-error') };
+  const fields = [intervalField, quietField];
+
+  function showError(field, message) {
+    field.error.textContent = message;
+    field.error.hidden = !message;
+    if (message) field.input.setAttribute('aria-invalid', 'true');
+    else field.input.removeAttribute('aria-invalid');
   }
 
   async function open() {
@@ -38,14 +46,17 @@ export function createSettings({ onClose, notify }) {
     }
     interval.value = settings.pollInterval;
     autostart.checked = settings.autostart;
+    for (const box of kinds) box.checked = settings.notifications[box.dataset.notify];
+    quietHours.value = settings.notifications.quietHours;
     $('settings-path').textContent = settings.configPath;
-    for (const control of [interval, autostart, save]) control.disabled = !settings.editable;
+    for (const control of [...form.querySelectorAll('input'), save]) control.disabled = !settings.editable;
     locked.textContent = settings.editable ? '' : settings.reason || 'These settings cannot be changed here.';
     locked.hidden = settings.editable;
-    showError('');
+    for (const field of fields) showError(field, '');
 
     listView.hidden = true;
     view.hidden = false;
+    form.querySelector('.settings-fields').scrollTop = 0;
     gear.setAttribute('aria-pressed', 'true');
     (settings.editable ? interval : $('settings-cancel')).focus();
   }
@@ -57,20 +68,29 @@ export function createSettings({ onClose, notify }) {
     onClose();
   }
 
+  function notifications() {
+    const chosen = Object.fromEntries(kinds.map((box) => [box.dataset.notify, box.checked]));
+    return { ...chosen, quietHours: quietHours.value.trim() };
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     save.disabled = true;
+    for (const field of fields) showError(field, '');
     try {
-      await ipc.saveSettings(interval.value.trim(), autostart.checked);
+      await ipc.saveSettings(interval.value.trim(), autostart.checked, notifications());
       close();
     } catch (e) {
-      showError(ipc.errorText(e));
-      interval.focus();
+      const message = ipc.errorText(e);
+      const field = message.startsWith('Quiet hours:') ? quietField : intervalField;
+      showError(field, message);
+      field.input.focus();
+      field.error.scrollIntoView({ block: 'nearest' });
     } finally {
       save.disabled = interval.disabled;
     }
   });
-  interval.addEventListener('input', () => showError(''));
+  for (const field of fields) field.input.addEventListener('input', () => showError(field, ''));
   $('settings-cancel').addEventListener('click', close);
 
   return { open, close, isOpen: () => !view.hidden };

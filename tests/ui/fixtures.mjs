@@ -30,6 +30,7 @@ export function system(name, state = 'ok', extra = {}) {
     state,
     stateText: STATE_TEXT[state],
     redundancyDegraded: false,
+    flapping: false,
     lastSeenOnline: ok ? NOW : before(15 * 60),
     cloudGateways: ok ? { connected: 2, total: 2 } : { connected: 0, total: 2 },
     type: 'selfHosted',
@@ -74,6 +75,16 @@ export const SETTINGS = {
   configPath: '/home/u/.config/dms-tray/config.toml',
   editable: true,
   reason: null,
+  notifications: {
+    dmsNotResponding: true,
+    noConnection: true,
+    unknown: true,
+    backOnline: true,
+    redundancy: true,
+    addedRemoved: true,
+    organization: true,
+    quietHours: '',
+  },
 };
 
 /** One organization with one system in each state, in the Rust side's order. */
@@ -114,7 +125,7 @@ export function realistic() {
         system('Amsterdam NOC', 'ok', { cloudGateways: { connected: 2, total: 3 }, redundancyDegraded: true }),
         system('Brussels Playout', 'ok', { cloudGateways: { connected: 3, total: 3 }, dataMinerVersion: '10.6.2.0-16001' }),
         system('Dallas Teleport', 'ok', { ...daas, dataMinerVersion: '10.6.3.0-16120' }),
-        system('Frankfurt Edge', 'ok', { cloudGateways: { connected: 1, total: 1 } }),
+        system('Frankfurt Edge', 'ok', { cloudGateways: { connected: 1, total: 1 }, flapping: true }),
         system('Ghent Studio A', 'ok'),
         system('Hamburg Master Control', 'ok', daas),
         system('Madrid Transmission', 'ok'),

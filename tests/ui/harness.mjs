@@ -78,6 +78,7 @@ function tauriStub({ view, settings, history, strip }) {
     save_settings: { value: null },
     get_history: { value: history },
     get_strip: { value: strip },
+    mute_system: { value: null },
   };
   document.addEventListener('securitypolicyviolation', (event) => {
     problems.push(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);

@@ -1,6 +1,6 @@
 /**
  * What the user does: filter, move with the keyboard, open remote access by
- * click, by Enter and through a row's menu, close, refresh.
+ * click, by Enter and through a row's menu, mute a system, close, refresh.
  */
 
 import assert from 'node:assert/strict';
@@ -122,7 +122,9 @@ test("a row's menu opens Monitoring and Dashboards, and has the History", async 
     const brussels = row(page, 'Brussels Playout');
     await brussels.locator('.menu-button').click();
     const menu = brussels.getByRole('menu');
-    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Open', 'Monitoring', 'Dashboards', 'History']);
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
+      'Open', 'Monitoring', 'Dashboards', 'History', 'Mute for 1 hour', 'Mute for 8 hours', 'Mute for 24 hours',
+    ]);
     await menu.getByRole('menuitem', { name: 'Monitoring' }).click();
     assert.equal(await menu.isVisible(), false, 'the menu closes');
     assert.deepEqual(await calls('open_remote'), [
@@ -140,9 +142,37 @@ test("a row's menu opens Monitoring and Dashboards, and has the History", async 
   });
 });
 
-test("a row's menu stays inside the list, even for the last row", async () => {
+test("a row's menu mutes the system's notifications, with or without remote access, and says so", async () => {
+  const view = popupModel([organization('Skyline', [system('<b>Ziine</b>', 'noConnection'), system('Brussels Playout')])]);
+  await withPopup({ view, settings: SETTINGS }, async ({ page, calls, answer }) => {
+    const toast = page.locator('#toast');
+    const mute = async (name, item) => {
+      await row(page, name).locator('.menu-button').click();
+      await row(page, name).getByRole('menuitem', { name: item }).click();
+      await toast.waitFor();
+      return toast.innerText();
+    };
+    assert.equal(await mute('<b>Ziine</b>', 'Mute for 8 hours'), 'Notifications for <b>Ziine</b> muted for 8 hours');
+    assert.equal(await row(page, '<b>Ziine</b>').getByRole('menu').isVisible(), false, 'the menu closes');
+    await page.clock.runFor(5000);
+    assert.equal(await mute('Brussels Playout', 'Mute for 1 hour'), 'Notifications for Brussels Playout muted for 1 hour');
+    assert.deepEqual(await calls('mute_system'), [
+      { cmd: 'mute_system', args: { ...ids(view, '<b>Ziine</b>'), hours: 8 } },
+      { cmd: 'mute_system', args: { ...ids(view, 'Brussels Playout'), hours: 1 } },
+    ]);
+    assert.deepEqual(await calls('open_remote'), []);
+
+    await page.clock.runFor(5000);
+    await answer('mute_system', { reject: 'The settings cannot be written: permission denied' });
+    assert.equal(await mute('Brussels Playout', 'Mute for 24 hours'), 'The settings cannot be written: permission denied');
+    assert.equal(await toast.getAttribute('data-kind'), 'error');
+    assert.equal((await calls('mute_system')).at(-1).args.hours, 24);
+  });
+});
+
+test("a row's menu stays inside the list, for a row at the top, in the middle or at the end", async () => {
   await withPopup({ view: realistic(), settings: SETTINGS }, async ({ page }) => {
-    for (const name of ['Tokyo MCR', 'São Paulo Ingest']) {
+    for (const name of ['Tokyo MCR', 'Frankfurt Edge', 'São Paulo Ingest']) {
       const r = row(page, name);
       await r.scrollIntoViewIfNeeded();
       await r.locator('.menu-button').click();

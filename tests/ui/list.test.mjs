@@ -1,5 +1,5 @@
 /**
- * What the popup shows: states, organizations, banners, times, live updates,
+ * What the popup shows: states, flapping, organizations, banners, times, live updates,
  * untrusted names, light and dark.
  */
 
@@ -207,5 +207,34 @@ test('a long name is cut with an ellipsis and nothing overflows the window', asy
     assert.ok(clipped && ellipsis === 'ellipsis');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 380, 'no horizontal overflow');
     assert.match(await row(page, long).getAttribute('title'), new RegExp(`^${long}`), 'the full name is in the tooltip');
+  });
+});
+
+test('a flapping system carries an amber "flapping" tag that says why its notifications are held', async () => {
+  const view = popupModel([
+    organization('Skyline', [
+      system('Ziine', 'dmsNotResponding', { flapping: true }),
+      system('Amsterdam NOC', 'ok', { flapping: true }),
+      system('Brussels Playout'),
+    ]),
+  ]);
+  await withPopup({ view, settings: SETTINGS }, async ({ page }) => {
+    const tag = row(page, 'Ziine').locator('.tag');
+    assert.equal(await tag.textContent(), 'flapping');
+    assert.equal(await tag.getAttribute('title'), 'Changing state too often; notifications are held until it is stable');
+    assert.equal(await colourOf(tag, 'borderTopColor'), 'orange', 'an amber outline');
+    assert.equal(await colourOf(tag), 'transparent', 'only an outline');
+    // Right after the state text: on its line, or at the start of the next when the line is full.
+    for (const name of ['Ziine', 'Amsterdam NOC']) {
+      const text = await row(page, name).locator('.state-text').boundingBox();
+      const flag = await row(page, name).locator('.tag').boundingBox();
+      const sameLine = Math.abs(flag.y + flag.height / 2 - (text.y + text.height / 2)) < 3 && flag.x > text.x + text.width;
+      const nextLine = flag.x === text.x && flag.y >= text.y + text.height - 1 && flag.y < text.y + text.height + 4;
+      assert.ok(sameLine || nextLine, `${name}'s tag follows its state text`);
+    }
+    assert.equal(await row(page, 'Brussels Playout').locator('.tag').count(), 0, 'a stable system has no tag');
+
+    await page.keyboard.type('flapping');
+    assert.deepEqual(await visibleNames(page), ['Ziine', 'Amsterdam NOC'], 'the filter finds them');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The settings view: reached by the gear or by the tray's show-settings,
- * saves through save_settings, shows its refusals under the field.
+ * saves through save_settings (with the notification choices and quiet
+ * hours), shows its refusals under the field they are about, fits the window.
  */
 
 import assert from 'node:assert/strict';
@@ -25,7 +26,7 @@ test('the settings show the current values, save new ones and go back to the lis
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#search').waitFor();
     assert.deepEqual(await calls('save_settings'), [
-      { cmd: 'save_settings', args: { pollInterval: '30s', autostart: true } },
+      { cmd: 'save_settings', args: { pollInterval: '30s', autostart: true, notifications: SETTINGS.notifications } },
     ]);
     assert.equal(await page.locator('#settings-view').isVisible(), false, 'back to the list after saving');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
@@ -65,6 +66,8 @@ test('settings that cannot be changed say why and cannot be saved', async () => 
     assert.ok(await page.getByText(locked.reason).isVisible());
     assert.ok(await page.getByLabel('Poll interval').isDisabled());
     assert.ok(await page.getByLabel('Start at login').isDisabled());
+    assert.ok(await page.getByLabel('Back online').isDisabled());
+    assert.ok(await page.getByLabel('Quiet hours').isDisabled());
     assert.ok(await page.getByRole('button', { name: 'Save' }).isDisabled());
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     assert.ok(await page.locator('#search').isVisible(), 'Back returns to the list');
@@ -84,5 +87,95 @@ test('the tray opens a closed popup straight on the settings', async () => {
     await page.getByLabel('Poll interval').waitFor();
     assert.equal(await page.locator('#search').isVisible(), false);
     assert.equal(await page.getByLabel('Poll interval').inputValue(), '60s');
+  });
+});
+
+test('the notification choices and quiet hours show the current values and are saved with the rest', async () => {
+  const settings = {
+    ...SETTINGS,
+    notifications: { ...SETTINGS.notifications, backOnline: false, addedRemoved: false, quietHours: '22:00-07:00' },
+  };
+  await withPopup({ view: fourStates(), settings }, async ({ page, calls }) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const group = page.getByRole('group', { name: 'Notify me about' });
+    const boxes = {
+      dmsNotResponding: 'DMS not responding',
+      noConnection: 'No connection',
+      unknown: 'State could not be determined (after two polls)',
+      backOnline: 'Back online',
+      redundancy: 'Cloud Gateway redundancy',
+      addedRemoved: 'Systems added or removed',
+      organization: 'Organization problems (key rejected, API unreachable)',
+    };
+    for (const [key, label] of Object.entries(boxes)) {
+      assert.equal(await group.getByLabel(label, { exact: true }).isChecked(), settings.notifications[key], label);
+    }
+    const quiet = page.getByLabel('Quiet hours');
+    assert.equal(await quiet.inputValue(), '22:00-07:00');
+    assert.equal(await quiet.getAttribute('placeholder'), '22:00-07:00');
+    assert.ok(await page.getByText('Local time; leave empty for none').isVisible());
+
+    await group.getByLabel('Back online').check();
+    await group.getByLabel('No connection').uncheck();
+    await quiet.fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#search').waitFor();
+    assert.deepEqual(await calls('save_settings'), [{
+      cmd: 'save_settings',
+      args: {
+        pollInterval: '60s',
+        autostart: false,
+        notifications: { ...settings.notifications, backOnline: true, noConnection: false, quietHours: '' },
+      },
+    }]);
+  });
+});
+
+test('a refused quiet hours shows its message under that field, other refusals under the poll interval', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, answer }) => {
+    const message = 'Quiet hours: "22-7" is not a range; write it as 22:00-07:00';
+    await answer('save_settings', { reject: message });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const quiet = page.getByLabel('Quiet hours');
+    await quiet.fill('22-7');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    const error = page.locator('#quiet-hours-error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), message);
+    const [fieldBox, errorBox] = [await quiet.boundingBox(), await error.boundingBox()];
+    assert.ok(errorBox.y > fieldBox.y && errorBox.y - (fieldBox.y + fieldBox.height) < 20, 'the message is right under the field');
+    assert.ok(errorBox.y + errorBox.height <= (await page.locator('.form-buttons').boundingBox()).y, 'and in sight');
+    assert.equal(await quiet.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#poll-interval-error').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'quiet-hours');
+
+    await answer('save_settings', { reject: 'poll_interval: "x" is not a duration' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#poll-interval-error').waitFor();
+    assert.equal(await error.isVisible(), false, 'the quiet hours message is gone with its cause');
+    assert.equal(await quiet.getAttribute('aria-invalid'), null);
+  });
+});
+
+test('the settings fit the window: the fields scroll, the buttons and the footer stay in sight', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page }) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const fields = page.locator('.settings-fields');
+    const inWindow = async (locator) => {
+      const box = await locator.boundingBox();
+      return box.y >= 0 && box.y + box.height <= 520;
+    };
+    for (const scrolled of [false, true]) {
+      if (scrolled) await fields.evaluate((f) => { f.scrollTop = f.scrollHeight; });
+      assert.ok(await inWindow(page.getByRole('button', { name: 'Save' })), 'Save is in sight');
+      assert.ok(await inWindow(page.locator('.footer')), 'the footer is in sight');
+    }
+    const path = page.getByText(SETTINGS.configPath);
+    assert.ok(await inWindow(path), 'scrolled down, the last field shows');
+    const pathBottom = (await path.boundingBox()).y + (await path.boundingBox()).height;
+    assert.ok(pathBottom <= (await page.locator('.form-buttons').boundingBox()).y, 'above the buttons');
+    assert.ok(await inWindow(page.locator('#settings-title')), 'the title stays');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollHeight), 520, 'the window itself does not scroll');
   });
 });
