@@ -177,7 +177,11 @@ impl AlertPolicy {
         let name = transition.system.as_ref().map_or("", |s| s.name.as_str());
         match (&transition.change, system) {
             (Change::State { from, to, last_seen_online, .. }, Some(system)) => {
-                self.record_change(system, now);
+                // A cloud hiccup turns every system unknown and back: that is
+                // the organization's trouble, not the system flapping.
+                if *from != ApiState::Unknown && *to != ApiState::Unknown {
+                    self.record_change(system, now);
+                }
                 if *to == ApiState::Unknown {
                     // Told after two polls, grouped per organization.
                     return;
@@ -676,6 +680,18 @@ mod tests {
         }
         assert!(!run.policy.is_flapping(key));
         assert_eq!(summaries(&run.poll_states(&[(1, "Ziine", NoConnection)])), ["Ziine: No connection to dataminer.services"]);
+    }
+
+    #[test]
+    fn cloud_hiccups_do_not_make_a_system_flap() {
+        let mut run = Run::new(vec![system(1, "Ziine", Ok)]);
+        let mut told = Vec::new();
+        for _ in 0..6 {
+            told.extend(run.poll(failed(PollErrorKind::ServiceError, "dataminer.services error 503")));
+            told.extend(run.poll_states(&[(1, "Ziine", Ok)]));
+        }
+        assert_eq!(told, vec![]);
+        assert!(!run.policy.is_flapping(SystemRef { organization: org_id(), system: uuid::Uuid::from_u128(1) }));
     }
 
     #[test]

@@ -622,8 +622,10 @@ remove = "lab"
         // Something changes within the first minute; after that, calm enough
         // (a change every two minutes or so) to leave notifications on.
         assert!(scenario.timeline[0].at <= Duration::from_secs(60));
-        let mut previous = scenario.timeline[0].at;
-        for step in &scenario.timeline[1..] {
+        let (busy, quiet) = scenario.timeline.split_at(scenario.timeline.len() - 1);
+        assert!(quiet[0].at >= Duration::from_secs(2 * 3600), "a quiet stretch ends the round");
+        let mut previous = busy[0].at;
+        for step in &busy[1..] {
             let gap = step.at - previous;
             assert!(
                 (60..=180).contains(&gap.as_secs()),
@@ -650,6 +652,69 @@ remove = "lab"
                 .collect()
         };
         assert_eq!(summary(model.systems()), summary(&before));
+    }
+
+    /// Prints how many notifications a day of the demo gives (the built-in
+    /// scenario, polled every 10 s through the monitor and the default
+    /// notification policy). Run by scripts/demo-day.sh.
+    #[test]
+    #[ignore = "prints figures: scripts/demo-day.sh"]
+    fn a_day_of_the_demo() {
+        use dms_tray_core::alerts::{AlertPolicy, AlertSettings};
+        use dms_tray_core::monitor::Monitor;
+        use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
+
+        let scenario = Scenario::default_scenario();
+        let start = Utc::now();
+        let mut model = scenario.model("http://127.0.0.1:9".into(), start);
+        let org = scenario.organization_id();
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut policy = AlertPolicy::new(AlertSettings::default());
+        let round = scenario.timeline.last().map_or(Duration::from_secs(3600), |s| s.at);
+        let poll = Duration::from_secs(10);
+        let mut per_hour = vec![0usize; 24];
+        let mut first_hour = Vec::new();
+        let mut elapsed = Duration::ZERO;
+        let mut next_step = 0;
+        let mut previous = Duration::ZERO;
+        while elapsed < Duration::from_secs(24 * 3600) {
+            let now = start + chrono::Duration::from_std(elapsed).unwrap();
+            let in_round = Duration::from_secs(elapsed.as_secs() % round.as_secs().max(1));
+            if in_round < previous {
+                // A new round: the last steps of the one before come first.
+                for step in &scenario.timeline[next_step..] {
+                    step.action.apply(&mut model, now).unwrap();
+                }
+                next_step = 0;
+            }
+            previous = in_round;
+            while next_step < scenario.timeline.len() && scenario.timeline[next_step].at <= in_round {
+                scenario.timeline[next_step].action.apply(&mut model, now).unwrap();
+                next_step += 1;
+            }
+            let outcome = match model.take_fault() {
+                Some(_) => PollOutcome::Failed(PollError {
+                    kind: PollErrorKind::ServiceError,
+                    message: "dataminer.services error 503".into(),
+                    retry_after: None,
+                }),
+                None => PollOutcome::Fresh { document: model.document(), etag: None, max_age: None },
+            };
+            let transitions = monitor.record(org, &outcome, now);
+            let alerts = policy.on_poll(org, &transitions, monitor.view(), now, now.time());
+            let hour = (elapsed.as_secs() / 3600) as usize;
+            per_hour[hour] += alerts.len();
+            if hour == 0 {
+                first_hour.extend(alerts.into_iter().map(|a| a.summary));
+            }
+            elapsed += poll;
+        }
+        let total: usize = per_hour.iter().sum();
+        println!("a day of the demo: {total} notifications; per hour {per_hour:?}");
+        println!("the first hour:");
+        for summary in first_hour {
+            println!("  {summary}");
+        }
     }
 
     #[test]
