@@ -27,6 +27,11 @@ impl Monitor {
         Monitor { snapshots, view }
     }
 
+    /// A monitor of every organization of a configuration.
+    pub fn of(config: &crate::config::Config) -> Self {
+        Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())))
+    }
+
     pub fn view(&self) -> &View {
         &self.view
     }

@@ -44,6 +44,22 @@ pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
         .expect("the HTTP client's configuration is static and valid")
 }
 
+/// One client per configured organization, with its resolved key, in
+/// configuration order.
+pub fn org_clients(
+    config: &dms_tray_core::config::Config,
+    keys: &[String],
+    http: &reqwest::Client,
+    timeouts: Timeouts,
+) -> Vec<(Uuid, OrgClient)> {
+    config
+        .organizations
+        .iter()
+        .zip(keys)
+        .map(|(org, key)| (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts)))
+        .collect()
+}
+
 /// Polls one organization; remembers the ETag of its last document.
 pub struct OrgClient {
     http: reqwest::Client,

@@ -15,7 +15,7 @@ use dms_tray_core::transitions::Transition;
 use dms_tray_core::view::View;
 use tokio::sync::mpsc;
 
-use crate::client::{http_client, OrgClient, Timeouts};
+use crate::client::{http_client, org_clients, Timeouts};
 use crate::poller::Poller;
 use uuid::Uuid;
 
@@ -67,18 +67,11 @@ pub fn pipeline(
 }
 
 async fn run(config: Config, keys: Vec<String>, mut sink: impl Sink, mut control: mpsc::UnboundedReceiver<Control>) {
-    let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
+    let mut monitor = Monitor::of(&config);
     sink.publish(monitor.view(), None);
     let timeouts = Timeouts::default();
     let http = http_client(timeouts);
-    let clients = || -> Vec<(uuid::Uuid, OrgClient)> {
-        config
-            .organizations
-            .iter()
-            .zip(&keys)
-            .map(|(org, key)| (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts)))
-            .collect()
-    };
+    let clients = || org_clients(&config, &keys, &http, timeouts);
     let (polled_tx, mut polled_rx) = mpsc::channel(64);
     let mut poller = Poller::start(clients(), Schedule::new(config.poll_interval), polled_tx.clone());
     loop {

@@ -9,16 +9,14 @@ use dms_tray_core::report::{self, CheckState};
 use dms_tray_core::view::View;
 use tokio::task::JoinSet;
 
-use crate::client::{http_client, OrgClient, Timeouts};
+use crate::client::{http_client, org_clients, Timeouts};
 
 /// Polls every organization once, all at the same time, and returns the view.
 pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts) -> View {
     let http = http_client(timeouts);
-    let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
+    let mut monitor = Monitor::of(config);
     let mut polls: JoinSet<(uuid::Uuid, PollOutcome)> = JoinSet::new();
-    for (org, key) in config.organizations.iter().zip(keys) {
-        let mut client = OrgClient::new(http.clone(), &org.api_url, org.id, key, timeouts);
-        let id = org.id;
+    for (id, mut client) in org_clients(config, &keys, &http, timeouts) {
         polls.spawn(async move { (id, client.poll().await) });
     }
     while let Some(joined) = polls.join_next().await {
