@@ -134,7 +134,7 @@ impl Sink for AppSink {
         let Some(state) = self.app.try_state::<AppState>() else { return };
         show_in_tray(&self.app, &state, view);
         state.set_view(view);
-        popup::emit(&self.app, "view-updated", state.model());
+        popup::emit(&self.app, "view-updated", || state.model());
         let Some(poll) = poll else { return };
         let Some(org) = view.organizations.iter().find(|o| o.id == poll.organization) else { return };
         let away = while_away(&state, org, poll.at);

@@ -72,10 +72,11 @@ pub fn hide(app: &AppHandle) {
     }
 }
 
-/// Sends an event to the popup when it is open; nothing to do otherwise.
-pub fn emit<S: serde::Serialize + Clone>(app: &AppHandle, event: &str, payload: S) {
+/// Sends an event to the popup when it is open; the payload is only built
+/// then, so a closed popup costs nothing.
+pub fn emit<S: serde::Serialize + Clone>(app: &AppHandle, event: &str, payload: impl FnOnce() -> S) {
     if app.get_webview_window(LABEL).is_some() {
-        let _ = app.emit_to(LABEL, event, payload);
+        let _ = app.emit_to(LABEL, event, payload());
     }
 }
 
