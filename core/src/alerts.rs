@@ -283,7 +283,7 @@ impl AlertPolicy {
                 alerts.push(Alert {
                     topic: Topic::Organization { organization: org.id },
                     summary: format!("{}: polling works again", org.name),
-                    body: format!("{} of {} systems need attention", attention(org), org.systems.len()),
+                    body: attention_line(org),
                     urgency: Urgency::Low,
                     system: None,
                 });
@@ -420,7 +420,7 @@ impl AlertPolicy {
             alerts.push(Alert {
                 topic: Topic::Unknown { organization: org.id },
                 summary: format!("{}: the state of every system is known again", org.name),
-                body: format!("{} of {} systems need attention", attention(org), org.systems.len()),
+                body: attention_line(org),
                 urgency: Urgency::Low,
                 system: None,
             });
@@ -481,8 +481,10 @@ impl AlertPolicy {
     }
 }
 
-fn attention(org: &OrgView) -> usize {
-    org.systems.iter().filter(|s| s.needs_attention()).count()
+/// "2 of 12 systems need attention".
+fn attention_line(org: &OrgView) -> String {
+    let attention = org.systems.iter().filter(|s| s.needs_attention()).count();
+    format!("{attention} of {} systems need attention", org.systems.len())
 }
 
 fn first_names(systems: &[&SystemView]) -> String {
