@@ -3,6 +3,7 @@
 //! one transaction per poll so that a crash never loses or doubles an entry.
 //! A damaged database is moved aside with a log line and a fresh one started.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS last_state (
     system_id TEXT NOT NULL,
     system_name TEXT NOT NULL,
     state TEXT NOT NULL,
+    -- when this state was first recorded
     at TEXT NOT NULL,
     PRIMARY KEY (organization_id, system_id)
 );
@@ -106,24 +108,34 @@ impl HistoryStore {
             )?;
         }
         if org.error.is_none() && org.has_data() {
-            let seen: Vec<String> = {
-                let mut statement = tx.prepare("SELECT system_id FROM last_state WHERE organization_id = ?1")?;
-                let rows = statement.query_map(params![org.id.to_string()], |row| row.get(0))?;
+            let stored: HashSet<(String, String, String)> = {
+                let mut statement =
+                    tx.prepare("SELECT system_id, system_name, state FROM last_state WHERE organization_id = ?1")?;
+                let rows = statement.query_map(params![org.id.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
-            for system in org.systems.iter().filter(|s| !seen.contains(&s.id.to_string())) {
-                tx.execute(
-                    "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state, listed)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 'First seen', ?6, 0)",
-                    params![at.to_rfc3339(), org.id.to_string(), org.name, system.id.to_string(), system.name, system.state.as_str()],
-                )?;
-            }
-            tx.execute("DELETE FROM last_state WHERE organization_id = ?1", params![org.id.to_string()])?;
-            for system in &org.systems {
-                tx.execute(
-                    "INSERT INTO last_state (organization_id, system_id, system_name, state, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![org.id.to_string(), system.id.to_string(), system.name, system.state.as_str(), at.to_rfc3339()],
-                )?;
+            let current: HashSet<(String, String, String)> = org
+                .systems
+                .iter()
+                .map(|s| (s.id.to_string(), s.name.clone(), s.state.as_str().to_string()))
+                .collect();
+            // An unchanged poll writes nothing.
+            if stored != current {
+                let seen: HashSet<&String> = stored.iter().map(|(id, _, _)| id).collect();
+                for system in org.systems.iter().filter(|s| !seen.contains(&s.id.to_string())) {
+                    tx.execute(
+                        "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state, listed)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'First seen', ?6, 0)",
+                        params![at.to_rfc3339(), org.id.to_string(), org.name, system.id.to_string(), system.name, system.state.as_str()],
+                    )?;
+                }
+                tx.execute("DELETE FROM last_state WHERE organization_id = ?1", params![org.id.to_string()])?;
+                for system in &org.systems {
+                    tx.execute(
+                        "INSERT INTO last_state (organization_id, system_id, system_name, state, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![org.id.to_string(), system.id.to_string(), system.name, system.state.as_str(), at.to_rfc3339()],
+                    )?;
+                }
             }
         }
         tx.commit()
