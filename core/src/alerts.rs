@@ -19,6 +19,7 @@ use crate::api::ApiState;
 use crate::poll::PollErrorKind;
 use crate::transitions::{Change, Transition};
 use crate::view::{OrgView, SystemView, View};
+use crate::wording::{capitalized, Attention};
 
 /// What may be notified; every kind can be switched off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +115,9 @@ pub struct AlertPolicy {
     failure_told: HashMap<Uuid, PollErrorKind>,
     snoozed: HashMap<SystemRef, DateTime<Utc>>,
     paused_until: Option<DateTime<Utc>>,
+    /// How many systems each organization had when they were last learned,
+    /// so that an unchanged poll does not go over every system again.
+    learned: HashMap<Uuid, usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,9 +168,21 @@ impl AlertPolicy {
         for transition in transitions {
             self.on_transition(org, transition, now, &mut alerts);
         }
-        self.learn_new_systems(org, now);
-        self.end_flapping(org, now, &mut alerts);
-        self.unknown_group(org, &mut alerts);
+        // An unchanged poll of many systems must cost next to nothing: each
+        // step below only runs when it has something to look at.
+        if !transitions.is_empty() || self.learned.get(&org.id) != Some(&org.systems.len()) {
+            self.learn_new_systems(org, now);
+            self.learned.insert(org.id, org.systems.len());
+        }
+        if self.flapping.keys().any(|k| k.organization == org.id) {
+            self.end_flapping(org, now, &mut alerts);
+        }
+        if self.unknown_told.contains_key(&org.id)
+            || self.unknown_polls.keys().any(|k| k.organization == org.id)
+            || org.systems.iter().any(|s| s.state == ApiState::Unknown)
+        {
+            self.unknown_group(org, &mut alerts);
+        }
         self.lasting_failure(org, now, &mut alerts);
         let alerts: Vec<Alert> = alerts.into_iter().filter(|a| !self.silenced(a, now, local_time)).collect();
         summarize(org, alerts)
@@ -368,10 +384,9 @@ impl AlertPolicy {
     fn learn_new_systems(&mut self, org: &OrgView, now: DateTime<Utc>) {
         for system in &org.systems {
             let key = SystemRef { organization: org.id, system: system.id };
-            self.told.entry(key).or_insert(Told {
-                state: system.state,
-                out_since: (system.state != ApiState::Ok).then_some(now),
-            });
+            self.told
+                .entry(key)
+                .or_insert(Told { state: system.state, out_since: (system.state != ApiState::Ok).then_some(now) });
         }
     }
 
@@ -393,7 +408,9 @@ impl AlertPolicy {
             self.flapping.remove(&key);
             self.changes.remove(&key);
             if system.state != ApiState::Unknown {
-                if let Some(alert) = self.state_alert(org, key, &system.name, system.state, system.last_seen_online, now) {
+                if let Some(alert) =
+                    self.state_alert(org, key, &system.name, system.state, system.last_seen_online, now)
+                {
                     alerts.push(alert);
                 }
             }
@@ -448,7 +465,13 @@ impl AlertPolicy {
             Some(error) => format!("{}: {}. Apps may not be available.", org.name, error.message),
             None => format!("{}: apps may not be available. {}", org.name, first_names(&lasting)),
         };
-        alerts.push(Alert { topic: Topic::Unknown { organization: org.id }, summary, body, urgency: Urgency::Normal, system });
+        alerts.push(Alert {
+            topic: Topic::Unknown { organization: org.id },
+            summary,
+            body,
+            urgency: Urgency::Normal,
+            system,
+        });
     }
 
     /// A failure to reach the API, told once it has lasted.
@@ -475,7 +498,11 @@ impl AlertPolicy {
         let paused = self.paused_until(now).is_some();
         let snoozed = alert.system.and_then(|s| self.snoozed.get(&s)).is_some_and(|until| now < *until);
         let quiet = self.settings.quiet_hours.is_some_and(|(from, to)| {
-            if from <= to { from <= local_time && local_time < to } else { local_time >= from || local_time < to }
+            if from <= to {
+                from <= local_time && local_time < to
+            } else {
+                local_time >= from || local_time < to
+            }
         });
         paused || snoozed || quiet
     }
@@ -483,8 +510,7 @@ impl AlertPolicy {
 
 /// "2 of 12 systems need attention".
 fn attention_line(org: &OrgView) -> String {
-    let attention = org.systems.iter().filter(|s| s.needs_attention()).count();
-    format!("{attention} of {} systems need attention", org.systems.len())
+    capitalized(&Attention::of(&org.systems).sentence())
 }
 
 fn first_names(systems: &[&SystemView]) -> String {
@@ -557,7 +583,7 @@ mod tests {
         fn poll(&mut self, outcome: PollOutcome) -> Vec<Alert> {
             let now = at(self.minute);
             self.minute += 1;
-            let transitions = self.monitor.record(org_id(), &outcome, now);
+            let transitions = self.monitor.record(org_id(), &outcome, now).transitions;
             self.policy.on_poll(org_id(), &transitions, self.monitor.view(), now, self.local_time)
         }
 
@@ -681,7 +707,10 @@ mod tests {
             assert_eq!(run.poll_states(&[(1, "Ziine", Ok)]), vec![]);
         }
         assert!(!run.policy.is_flapping(key));
-        assert_eq!(summaries(&run.poll_states(&[(1, "Ziine", NoConnection)])), ["Ziine: No connection to dataminer.services"]);
+        assert_eq!(
+            summaries(&run.poll_states(&[(1, "Ziine", NoConnection)])),
+            ["Ziine: No connection to dataminer.services"]
+        );
     }
 
     #[test]
@@ -743,10 +772,8 @@ mod tests {
         let back = run.poll_states(&[(1, "Ziine", Ok)]);
         assert_eq!(summaries(&back), ["Skyline: polling works again"]);
 
-        let mut run = Run::with(
-            AlertSettings { unknown: false, ..AlertSettings::default() },
-            vec![system(1, "Ziine", Ok)],
-        );
+        let mut run =
+            Run::with(AlertSettings { unknown: false, ..AlertSettings::default() }, vec![system(1, "Ziine", Ok)]);
         let mut told = Vec::new();
         for _ in 0..3 {
             told.extend(run.poll(failed(PollErrorKind::Network, "cannot reach api.example: connection refused")));

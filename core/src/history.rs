@@ -3,14 +3,14 @@
 //! uptime. Storage is the shell's; these are pure functions of the records.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::ApiState;
 use crate::transitions::{Change, Transition};
 
 /// One line of the history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
@@ -34,9 +34,7 @@ pub fn entry(transition: &Transition) -> HistoryEntry {
         Change::RedundancyDegraded { cloud_gateways: g } => {
             (format!("{} of {} Cloud Gateways connected", g.connected, g.total), None)
         }
-        Change::RedundancyRestored { cloud_gateways: g } => {
-            (format!("All {} Cloud Gateways connected", g.total), None)
-        }
+        Change::RedundancyRestored { cloud_gateways: g } => (format!("All {} Cloud Gateways connected", g.total), None),
         Change::OrganizationFailed { message, .. } => (message.clone(), None),
         Change::OrganizationRecovered { .. } => ("Polling works again".to_string(), None),
     };
@@ -52,14 +50,14 @@ pub fn entry(transition: &Transition) -> HistoryEntry {
 }
 
 /// A stretch of time in one state; `None`: nothing known.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub state: Option<ApiState>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Strip {
     /// The share of known time spent `ok`; `None` when nothing is known.
     pub uptime: Option<f64>,
@@ -107,11 +105,16 @@ mod tests {
 
     #[test]
     fn transitions_read_as_lines() {
-        let state = |to| Change::State { from: Ok, to, last_seen_online: None, cloud_gateways: CloudGateways::default() };
+        let state =
+            |to| Change::State { from: Ok, to, last_seen_online: None, cloud_gateways: CloudGateways::default() };
         let cases = [
             (state(DmsNotResponding), "Cloud connection valid, DMS not responding", Some(DmsNotResponding)),
             (state(Ok), "Back online", Some(Ok)),
-            (Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 1, total: 3 } }, "1 of 3 Cloud Gateways connected", None),
+            (
+                Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 1, total: 3 } },
+                "1 of 3 Cloud Gateways connected",
+                None,
+            ),
             (Change::Removed { last_state: Ok }, "Removed from the organization", None),
         ];
         for (change, text, state) in cases {

@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use crate::view::{OrgView, View};
+use crate::wording::Attention;
 
 /// dataminer.services pages the menu links to.
 pub const ADMIN_URL: &str = "https://admin.dataminer.services/";
@@ -76,13 +77,10 @@ fn item(action: MenuAction, label: impl Into<String>) -> MenuEntry {
 
 /// "Skyline: 2 of 12 need attention", "Skyline: key rejected (401)", …
 pub fn organization_line(org: &OrgView) -> String {
-    let attention = org.systems.iter().filter(|s| s.needs_attention()).count();
-    let total = org.systems.len();
-    let status = match (&org.error, attention) {
-        (Some(error), _) => error.message.clone(),
-        (None, _) if !org.has_data() => "updating…".into(),
-        (None, 0) => format!("all {total} connected"),
-        (None, n) => format!("{n} of {total} need attention"),
+    let status = match &org.error {
+        Some(error) => error.message.clone(),
+        None if !org.has_data() => "updating…".into(),
+        None => Attention::of(&org.systems).short(),
     };
     format!("{}: {status}", org.name)
 }
@@ -112,7 +110,9 @@ pub fn tray_menu(view: &View, paused_until: Option<&str>) -> Vec<MenuEntry> {
     entries.push(item(MenuAction::PlatformStatus, "Platform status"));
     entries.push(MenuEntry::Separator);
     match paused_until {
-        Some(until) => entries.push(item(MenuAction::ResumeNotifications, format!("Resume notifications (paused until {until})"))),
+        Some(until) => {
+            entries.push(item(MenuAction::ResumeNotifications, format!("Resume notifications (paused until {until})")))
+        }
         None => {
             entries.push(item(MenuAction::PauseHour, "Pause notifications for 1 hour"));
             entries.push(item(MenuAction::PauseUntilTomorrow, "Pause notifications until tomorrow"));
@@ -149,7 +149,7 @@ mod tests {
         assert_eq!(
             labels(&menu),
             [
-                "Skyline: 1 of 2 need attention",
+                "Skyline: 1 of 2 needs attention",
                 "---",
                 "Refresh now",
                 "Open dataminer.services",
@@ -177,7 +177,7 @@ mod tests {
         let waiting = OrgSnapshot::new(uuid::Uuid::from_u128(3), Some("New".into()));
         let menu = tray_menu(&View { organizations: vec![ok.view(), failing.view(), waiting.view()] }, None);
         let labels = labels(&menu);
-        assert_eq!(&labels[..3], ["Production: all 1 connected", "Lab: KeyRejected", "New: updating…"]);
+        assert_eq!(&labels[..3], ["Production: connected", "Lab: KeyRejected", "New: updating…"]);
         assert!(labels.contains(&"Open dataminer.services — Lab".to_string()));
     }
 

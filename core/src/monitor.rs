@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::poll::PollOutcome;
-use crate::transitions::{diff, Transition};
+use crate::transitions::{diff_organization, Transition};
 use crate::view::{OrgSnapshot, View};
 
 #[derive(Debug, Clone)]
@@ -47,17 +47,37 @@ impl Monitor {
 
     /// Folds one poll outcome in and returns what changed. An outcome for
     /// an organization the monitor does not watch changes nothing.
-    pub fn record(&mut self, organization: Uuid, outcome: &PollOutcome, at: DateTime<Utc>) -> Vec<Transition> {
+    ///
+    /// An unchanged poll (a 304 while all is known) only moves the time of
+    /// the last good data: nothing is rebuilt or compared, so that it costs
+    /// next to nothing however many systems there are.
+    pub fn record(&mut self, organization: Uuid, outcome: &PollOutcome, at: DateTime<Utc>) -> Recorded {
         let Some(index) = self.snapshots.iter().position(|s| s.id == organization) else {
-            return Vec::new();
+            return Recorded::default();
         };
-        self.snapshots[index].record(outcome, at);
-        let mut next = self.view.clone();
-        next.organizations[index] = self.snapshots[index].view();
-        let transitions = diff(&self.view, &next, at);
-        self.view = next;
-        transitions
+        let snapshot = &mut self.snapshots[index];
+        let quiet = matches!(outcome, PollOutcome::NotModified { .. })
+            && snapshot.last_good.is_some()
+            && snapshot.failure.is_none()
+            && !snapshot.updating;
+        snapshot.record(outcome, at);
+        if quiet {
+            self.view.organizations[index].last_good_at = Some(at);
+            return Recorded::default();
+        }
+        let next = snapshot.view();
+        let transitions = diff_organization(&self.view.organizations[index], &next, at);
+        self.view.organizations[index] = next;
+        Recorded { transitions, view_changed: true }
     }
+}
+
+/// What one poll changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recorded {
+    pub transitions: Vec<Transition>,
+    /// Anything but the time of the last good data changed in the view.
+    pub view_changed: bool,
 }
 
 #[cfg(test)]
@@ -72,8 +92,9 @@ mod tests {
         let mut monitor = Monitor::new([(org_id(), None)]);
         assert!(monitor.view().organizations[0].systems.is_empty());
         let first = monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::NoConnection)]), at(0));
-        assert_eq!(first, vec![]);
-        let second = monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(1));
+        assert_eq!(first.transitions, vec![]);
+        assert!(first.view_changed);
+        let second = monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(1)).transitions;
         assert!(matches!(
             second[..],
             [Transition { change: Change::State { from: ApiState::NoConnection, to: ApiState::Ok, .. }, .. }]
@@ -87,15 +108,32 @@ mod tests {
         monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
         monitor.mark_updating();
         assert!(monitor.view().organizations[0].updating);
-        assert_eq!(monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(9)), vec![]);
+        assert_eq!(monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(9)).transitions, vec![]);
         assert!(!monitor.view().organizations[0].updating);
+    }
+
+    #[test]
+    fn an_unchanged_poll_only_moves_the_time_of_the_last_good_data() {
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
+        let before = monitor.view().clone();
+        let unchanged = monitor.record(org_id(), &PollOutcome::NotModified { max_age: None }, at(5));
+        assert_eq!(unchanged, Recorded::default());
+        assert_eq!(monitor.view().organizations[0].last_good_at, Some(at(5)));
+        assert_eq!(monitor.view().organizations[0].systems, before.organizations[0].systems);
+        // A 304 after a failure is a recovery, not a quiet poll.
+        monitor.record(org_id(), &crate::view::tests::failed(crate::poll::PollErrorKind::ServiceError), at(6));
+        let recovered = monitor.record(org_id(), &PollOutcome::NotModified { max_age: None }, at(7));
+        assert!(recovered.view_changed);
+        assert_eq!(monitor.view().organizations[0].systems[0].state, ApiState::Ok);
+        assert!(!recovered.transitions.is_empty(), "the recovery is told");
     }
 
     #[test]
     fn an_unknown_organization_changes_nothing() {
         let mut monitor = Monitor::new([(org_id(), None)]);
         let before = monitor.view().clone();
-        assert_eq!(monitor.record(Uuid::nil(), &fresh(vec![]), at(0)), vec![]);
+        assert_eq!(monitor.record(Uuid::nil(), &fresh(vec![]), at(0)), Recorded::default());
         assert_eq!(monitor.view(), &before);
     }
 }

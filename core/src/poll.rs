@@ -21,7 +21,9 @@ pub enum PollOutcome {
         max_age: Option<Duration>,
     },
     /// A 304: the last document is still current.
-    NotModified { max_age: Option<Duration> },
+    NotModified {
+        max_age: Option<Duration>,
+    },
     Failed(PollError),
 }
 
@@ -64,23 +66,6 @@ pub enum PollErrorKind {
 }
 
 impl PollErrorKind {
-    /// The camelCase name used in `dms-tray status --json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PollErrorKind::BadRequest => "badRequest",
-            PollErrorKind::KeyRejected => "keyRejected",
-            PollErrorKind::PermissionMissing => "permissionMissing",
-            PollErrorKind::OrganizationNotFound => "organizationNotFound",
-            PollErrorKind::RateLimited => "rateLimited",
-            PollErrorKind::ServiceError => "serviceError",
-            PollErrorKind::Timeout => "timeout",
-            PollErrorKind::Network => "network",
-            PollErrorKind::NotADocument => "notADocument",
-            PollErrorKind::Redirect => "redirect",
-            PollErrorKind::UnexpectedStatus => "unexpectedStatus",
-        }
-    }
-
     /// A problem with the organization's configuration or key, which only the
     /// user can fix, as opposed to a passing fault of the cloud or network.
     pub fn is_configuration_problem(self) -> bool {

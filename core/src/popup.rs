@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::alerts::SystemRef;
@@ -17,8 +17,9 @@ use crate::remote::{remote_target, RemoteApp};
 use crate::report::attention_rank;
 use crate::tray::{tooltip, tray_look, TrayLevel};
 use crate::view::{OrgError, OrgView, SystemView, View};
+use crate::wording::Attention;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PopupModel {
     pub now: DateTime<Utc>,
@@ -31,13 +32,13 @@ pub struct PopupModel {
     pub organizations: Vec<OrgModel>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DemoNote {
     pub config_path: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgModel {
     pub id: Uuid,
@@ -47,10 +48,12 @@ pub struct OrgModel {
     pub last_good_at: Option<DateTime<Utc>>,
     pub total: usize,
     pub attention: usize,
+    /// "2 of 14 need attention", "all 14 connected", …
+    pub summary: String,
     pub systems: Vec<SystemModel>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemModel {
     pub id: Uuid,
@@ -62,14 +65,14 @@ pub struct SystemModel {
     pub cloud_gateways: CloudGateways,
     #[serde(rename = "type")]
     pub kind: SystemKind,
-    pub type_text: &'static str,
+    pub type_text: String,
     pub data_miner_version: Option<String>,
     pub remote: RemoteModel,
     /// Changing state too often to be told each time.
     pub flapping: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteModel {
     pub openable: bool,
     pub reason: Option<String>,
@@ -106,14 +109,16 @@ pub fn popup_model(
 fn org_model(org: &OrgView, config: Option<&OrganizationConfig>, flapping: &dyn Fn(SystemRef) -> bool) -> OrgModel {
     let mut systems: Vec<&SystemView> = org.systems.iter().collect();
     systems.sort_by_cached_key(|s| (attention_rank(s), s.name.to_lowercase(), s.id));
+    let attention = Attention::of(&org.systems);
     OrgModel {
         id: org.id,
         name: org.name.clone(),
         home_url: home_url(org.id),
         error: org.error.clone(),
         last_good_at: org.last_good_at,
-        total: org.systems.len(),
-        attention: org.systems.iter().filter(|s| s.needs_attention()).count(),
+        total: attention.total,
+        attention: attention.attention,
+        summary: attention.short(),
         systems: systems
             .into_iter()
             .map(|s| system_model(s, config, flapping(SystemRef { organization: org.id, system: s.id })))
@@ -140,7 +145,8 @@ fn system_model(system: &SystemView, config: Option<&OrganizationConfig>, flappi
             SystemKind::SelfHosted => "Self-hosted",
             SystemKind::DataMinerAsAService => "DataMiner as a Service",
             SystemKind::Other => "Other",
-        },
+        }
+        .to_string(),
         data_miner_version: system.data_miner_version.clone(),
         remote,
         flapping,
@@ -190,6 +196,7 @@ mod tests {
         assert_eq!(names, ["Tokyo", "Ziine", "Oslo", "Alpha", "beta"]);
         assert_eq!(org.systems[1].state_text, "Cloud connection valid, DMS not responding");
         assert_eq!((org.total, org.attention), (5, 3));
+        assert_eq!(org.summary, "3 of 5 need attention");
         assert_eq!(model.summary, "3 of 5 systems need attention");
         assert_eq!(model.level, TrayLevel::NoConnection);
         assert_eq!(model.last_update, Some(at(0)));
@@ -228,8 +235,18 @@ mod tests {
         assert_eq!(json["level"], "ok");
         let row = &json["organizations"][0]["systems"][0];
         for key in [
-            "id", "name", "state", "stateText", "redundancyDegraded", "lastSeenOnline", "cloudGateways", "type",
-            "typeText", "dataMinerVersion", "remote", "flapping",
+            "id",
+            "name",
+            "state",
+            "stateText",
+            "redundancyDegraded",
+            "lastSeenOnline",
+            "cloudGateways",
+            "type",
+            "typeText",
+            "dataMinerVersion",
+            "remote",
+            "flapping",
         ] {
             assert!(row.get(key).is_some(), "{key} in {row}");
         }

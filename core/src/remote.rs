@@ -5,7 +5,7 @@
 //! URL is `https://` on `*.on.dataminer.services` or on a host the
 //! organization's configuration allows. Otherwise the reason is said.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::api::ApiState;
@@ -13,7 +13,7 @@ use crate::config::OrganizationConfig;
 use crate::view::SystemView;
 
 /// The documented web apps below the remote-access base URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RemoteApp {
     /// The landing page.

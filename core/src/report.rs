@@ -12,6 +12,7 @@ use crate::ago::ago;
 use crate::api::{ApiState, CloudGateways};
 use crate::poll::PollErrorKind;
 use crate::view::{OrgView, SystemView, View};
+use crate::wording::{capitalized, Attention};
 
 /// The Nagios plugin states, with their exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +47,8 @@ pub fn check_state(view: &View) -> CheckState {
     if view.organizations.is_empty() {
         return CheckState::Unknown;
     }
-    let org_states = view.organizations.iter().map(|org| {
-        if org.error.is_some() { CheckState::Unknown } else { CheckState::Ok }
-    });
+    let org_states =
+        view.organizations.iter().map(|org| if org.error.is_some() { CheckState::Unknown } else { CheckState::Ok });
     let system_states = view.organizations.iter().flat_map(|o| &o.systems).map(|s| match s.state {
         ApiState::NoConnection => CheckState::Critical,
         ApiState::DmsNotResponding => CheckState::Warning,
@@ -134,7 +134,7 @@ pub fn status_table(view: &View, now: DateTime<Utc>) -> String {
     let systems: Vec<&SystemView> = view.organizations.iter().flat_map(|o| &o.systems).collect();
     let attention = systems.iter().filter(|s| s.needs_attention()).count();
     let failing = view.organizations.iter().filter(|o| o.error.is_some()).count();
-    let _ = write!(out, "{}", summary(systems.len(), attention));
+    let _ = write!(out, "{}", capitalized(&Attention { attention, total: systems.len() }.sentence()));
     if failing > 0 {
         let _ = write!(out, "; {failing} organization{} could not be polled", plural(failing));
     }
@@ -142,15 +142,12 @@ pub fn status_table(view: &View, now: DateTime<Utc>) -> String {
     out
 }
 
-fn summary(total: usize, attention: usize) -> String {
-    match attention {
-        0 => format!("All {total} system{} connected", plural(total)),
-        n => format!("{n} of {total} system{} need{} attention", plural(total), if n == 1 { "s" } else { "" }),
-    }
-}
-
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn write_organization(out: &mut String, org: &OrgView, now: DateTime<Utc>) {
@@ -182,8 +179,7 @@ fn write_organization(out: &mut String, org: &OrgView, now: DateTime<Utc>) {
             ]
         })
         .collect();
-    let widths: Vec<usize> =
-        (0..5).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..5).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     for row in &rows {
         let mut line = String::from("  ");
         for (i, cell) in row.iter().enumerate() {
@@ -243,7 +239,10 @@ mod tests {
             (view(&[fresh(vec![system(1, "A", Ok)])]), CheckState::Ok),
             (view(&[fresh(vec![system(1, "A", Ok), system(2, "B", DmsNotResponding)])]), CheckState::Warning),
             (view(&[fresh(vec![degraded])]), CheckState::Warning),
-            (view(&[fresh(vec![system(2, "B", DmsNotResponding), system(3, "C", NoConnection)])]), CheckState::Critical),
+            (
+                view(&[fresh(vec![system(2, "B", DmsNotResponding), system(3, "C", NoConnection)])]),
+                CheckState::Critical,
+            ),
             (view(&[fresh(vec![system(1, "A", Ok), system(4, "D", Unknown)])]), CheckState::Unknown),
             (view(&[fresh(vec![system(3, "C", NoConnection), system(4, "D", Unknown)])]), CheckState::Critical),
             (view(&[failed(PollErrorKind::KeyRejected)]), CheckState::Unknown),

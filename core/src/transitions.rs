@@ -36,12 +36,7 @@ pub struct Named {
 pub enum Change {
     /// The effective state of a system changed.
     #[serde(rename_all = "camelCase")]
-    State {
-        from: ApiState,
-        to: ApiState,
-        last_seen_online: Option<DateTime<Utc>>,
-        cloud_gateways: CloudGateways,
-    },
+    State { from: ApiState, to: ApiState, last_seen_online: Option<DateTime<Utc>>, cloud_gateways: CloudGateways },
     /// A system appeared in the organization.
     Added { state: ApiState },
     /// A system is no longer in the organization's document.
@@ -69,13 +64,20 @@ pub fn diff(prev: &View, next: &View, at: DateTime<Utc>) -> Vec<Transition> {
     let mut out = Vec::new();
     for org in &next.organizations {
         if let Some(old) = before.get(&org.id) {
-            diff_organization(old, org, at, &mut out);
+            diff_organization_into(old, org, at, &mut out);
         }
     }
     out
 }
 
-fn diff_organization(old: &OrgView, new: &OrgView, at: DateTime<Utc>, out: &mut Vec<Transition>) {
+/// The transitions between two views of one organization.
+pub fn diff_organization(old: &OrgView, new: &OrgView, at: DateTime<Utc>) -> Vec<Transition> {
+    let mut out = Vec::new();
+    diff_organization_into(old, new, at, &mut out);
+    out
+}
+
+fn diff_organization_into(old: &OrgView, new: &OrgView, at: DateTime<Utc>, out: &mut Vec<Transition>) {
     let organization = Named { id: new.id, name: new.name.clone() };
     let org_change = match (&old.error, &new.error) {
         (None, Some(e)) => Some(Change::OrganizationFailed { kind: e.kind, message: e.message.clone() }),
@@ -160,10 +162,7 @@ mod tests {
     }
 
     fn changes(prev: &View, next: &View) -> Vec<(Option<String>, Change)> {
-        diff(prev, next, at(9))
-            .into_iter()
-            .map(|t| (t.system.map(|s| s.name), t.change))
-            .collect()
+        diff(prev, next, at(9)).into_iter().map(|t| (t.system.map(|s| s.name), t.change)).collect()
     }
 
     fn with_gateways(mut s: System, connected: u32, total: u32) -> System {
@@ -270,17 +269,32 @@ mod tests {
     fn redundancy_changes_while_connected() {
         let cases = [
             // (before, after, expected)
-            ((3, 3), (2, 3), Some(Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 2, total: 3 } })),
-            ((2, 3), (1, 3), Some(Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 1, total: 3 } })),
+            (
+                (3, 3),
+                (2, 3),
+                Some(Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 2, total: 3 } }),
+            ),
+            (
+                (2, 3),
+                (1, 3),
+                Some(Change::RedundancyDegraded { cloud_gateways: CloudGateways { connected: 1, total: 3 } }),
+            ),
             ((1, 3), (2, 3), None),
-            ((2, 3), (3, 3), Some(Change::RedundancyRestored { cloud_gateways: CloudGateways { connected: 3, total: 3 } })),
-            ((2, 3), (2, 2), Some(Change::RedundancyRestored { cloud_gateways: CloudGateways { connected: 2, total: 2 } })),
+            (
+                (2, 3),
+                (3, 3),
+                Some(Change::RedundancyRestored { cloud_gateways: CloudGateways { connected: 3, total: 3 } }),
+            ),
+            (
+                (2, 3),
+                (2, 2),
+                Some(Change::RedundancyRestored { cloud_gateways: CloudGateways { connected: 2, total: 2 } }),
+            ),
             ((3, 3), (3, 3), None),
             ((1, 1), (2, 2), None),
         ];
-        for (state, (b, a, expected)) in [Ok, DmsNotResponding]
-            .into_iter()
-            .flat_map(|s| cases.iter().map(move |c| (s, c)))
+        for (state, (b, a, expected)) in
+            [Ok, DmsNotResponding].into_iter().flat_map(|s| cases.iter().map(move |c| (s, c)))
         {
             let prev = view_of(&[fresh(vec![with_gateways(system(1, "Ziine", state), b.0, b.1)])]);
             let next = view_of(&[fresh(vec![with_gateways(system(1, "Ziine", state), a.0, a.1)])]);

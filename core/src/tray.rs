@@ -2,13 +2,14 @@
 //! over every organization, the number of systems that need attention, and
 //! the tooltip that says it in words.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::ApiState;
 use crate::view::{SystemView, View};
+use crate::wording::Attention;
 
 /// The tray icon's looks, from the calmest to the most alarming.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TrayLevel {
     /// Nothing to watch: the configuration lists no organization.
@@ -77,32 +78,21 @@ pub fn tooltip(view: &View) -> String {
     if view.organizations.is_empty() {
         return "dms-tray — no organizations configured".to_string();
     }
-    let failing: Vec<&str> =
-        view.organizations.iter().filter(|o| o.error.is_some()).map(|o| o.name.as_str()).collect();
-    let total: usize = view.organizations.iter().map(|o| o.systems.len()).sum();
-    let attention = tray_look(view).count;
+    let failing: Vec<&str> = view.organizations.iter().filter(|o| o.error.is_some()).map(|o| o.name.as_str()).collect();
+    let attention = Attention::of(view.organizations.iter().flat_map(|o| &o.systems));
     let mut parts = Vec::new();
     if view.organizations.iter().any(|o| o.updating) {
         parts.push("updating…".to_string());
     }
-    match (total, attention) {
-        (0, _) if failing.is_empty() && parts.is_empty() => parts.push("updating…".to_string()),
-        (0, _) => {}
-        (_, 0) => parts.push(format!("all {total} system{} connected", plural(total))),
-        _ => parts.push(format!("{attention} of {total} system{} need{} attention", plural(total), verb_s(attention))),
+    match attention.total {
+        0 if failing.is_empty() && parts.is_empty() => parts.push("updating…".to_string()),
+        0 => {}
+        _ => parts.push(attention.sentence()),
     }
     if !failing.is_empty() {
         parts.push(format!("cannot poll {}", failing.join(", ")));
     }
     format!("dms-tray — {}", parts.join("; "))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn verb_s(n: u32) -> &'static str {
-    if n == 1 { "s" } else { "" }
 }
 
 #[cfg(test)]

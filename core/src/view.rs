@@ -8,7 +8,7 @@
 //! their old green.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::{ApiState, CloudGateways, RemoteAccess, SystemKind, SystemsDocument};
@@ -90,10 +90,7 @@ impl OrgSnapshot {
             .clone()
             .or_else(|| document.map(|d| d.organization.name.clone()))
             .unwrap_or_else(|| self.id.to_string());
-        let states_known = self
-            .failure
-            .as_ref()
-            .is_none_or(|f| f.error.kind.keeps_last_states());
+        let states_known = self.failure.as_ref().is_none_or(|f| f.error.kind.keeps_last_states());
         let systems = document
             .map(|d| {
                 d.systems
@@ -151,7 +148,7 @@ pub struct OrgView {
     pub systems: Vec<SystemView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgError {
     pub kind: PollErrorKind,

@@ -1,0 +1,115 @@
+//! The Settings view's model: what it shows (poll interval, start at login,
+//! notification choices) and how its choices become alert settings, with
+//! every mistake named by the field it concerns.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::alerts::AlertSettings;
+use crate::config::{format_quiet_hours, parse_quiet_hours};
+use crate::config_edit::parse_poll_interval;
+use crate::ipc::{Field, RequestError};
+
+/// What the Settings view shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsModel {
+    pub poll_interval: String,
+    pub autostart: bool,
+    pub config_path: String,
+    /// False in the demo, which has no configuration file to write.
+    pub editable: bool,
+    /// Why the settings cannot be saved, when they cannot.
+    pub reason: Option<String>,
+    pub notifications: NotificationChoices,
+}
+
+/// The notification switches as the Settings view shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationChoices {
+    pub dms_not_responding: bool,
+    pub no_connection: bool,
+    pub unknown: bool,
+    pub back_online: bool,
+    pub redundancy: bool,
+    pub added_removed: bool,
+    pub organization: bool,
+    /// "22:00-07:00", or empty for none.
+    pub quiet_hours: String,
+}
+
+impl NotificationChoices {
+    pub fn of(settings: &AlertSettings) -> Self {
+        NotificationChoices {
+            dms_not_responding: settings.dms_not_responding,
+            no_connection: settings.no_connection,
+            unknown: settings.unknown,
+            back_online: settings.back_online,
+            redundancy: settings.redundancy,
+            added_removed: settings.added_removed,
+            organization: settings.organization,
+            quiet_hours: settings.quiet_hours.map(format_quiet_hours).unwrap_or_default(),
+        }
+    }
+
+    /// `base` with these choices.
+    pub fn apply(&self, base: &AlertSettings) -> Result<AlertSettings, RequestError> {
+        let quiet = self.quiet_hours.trim();
+        let quiet_hours = if quiet.is_empty() {
+            None
+        } else {
+            Some(
+                parse_quiet_hours(quiet)
+                    .map_err(|e| RequestError::of(Field::QuietHours, format!("Quiet hours: {e}")))?,
+            )
+        };
+        Ok(AlertSettings {
+            dms_not_responding: self.dms_not_responding,
+            no_connection: self.no_connection,
+            unknown: self.unknown,
+            back_online: self.back_online,
+            redundancy: self.redundancy,
+            added_removed: self.added_removed,
+            organization: self.organization,
+            quiet_hours,
+            ..base.clone()
+        })
+    }
+}
+
+/// The poll interval as typed in the Settings view.
+pub fn poll_interval(text: &str) -> Result<Duration, RequestError> {
+    parse_poll_interval(text).map_err(|e| RequestError::of(Field::PollInterval, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_round_trip_and_keep_the_rest() {
+        let base = AlertSettings { flap_changes: 7, ..AlertSettings::default() };
+        let mut choices = NotificationChoices::of(&base);
+        assert_eq!(choices.quiet_hours, "");
+        choices.redundancy = false;
+        choices.quiet_hours = "22:00-07:00".into();
+        let applied = choices.apply(&base).unwrap();
+        assert!(!applied.redundancy);
+        assert_eq!(applied.flap_changes, 7);
+        assert_eq!(NotificationChoices::of(&applied), choices);
+        choices.quiet_hours = "22-7".into();
+        let error = choices.apply(&base).unwrap_err();
+        assert_eq!(error.field, Some(Field::QuietHours));
+        assert!(error.message.starts_with("Quiet hours: "), "{}", error.message);
+    }
+
+    #[test]
+    fn a_bad_poll_interval_names_its_field() {
+        assert_eq!(poll_interval(" 2m ").unwrap(), Duration::from_secs(120));
+        let error = poll_interval("1s").unwrap_err();
+        assert_eq!(error.field, Some(Field::PollInterval));
+        assert!(error.message.contains("shorter than 5s"), "{}", error.message);
+    }
+}
