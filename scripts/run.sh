@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh run
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dms-tray/target}"
+# The popup is a program of its own, started by the monitor from beside it;
+# each is built apart so that the monitor keeps clear of GTK and WebKit.
+cargo build --release --locked --quiet -p dms-tray-popup
 exec cargo run --release --locked --quiet -p dms-tray -- "$@"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of dms-tray: lint; the unit tests of the core and the
-# shell; the integration tests against the simulator over real HTTP; the
-# end-to-end tests of the real release binary under Xvfb (tray over D-Bus,
-# popup through tauri-driver and WebKitWebDriver); and the popup's UI suite
-# in headless Chromium. Installs what is missing first. Builds once, in the
-# release profile, reusing a cargo target directory outside the checkout.
+# Runs every test of dms-tray: format and lint; the unit tests of the core,
+# the monitor and the popup; the integration tests against the simulator
+# over real HTTP; the end-to-end tests of the real release binaries under
+# Xvfb (tray over D-Bus, notifications through dunst, the popup through
+# tauri-driver and WebKitWebDriver); and the popup's UI suite in headless
+# Chromium. Installs what is missing first. Builds in the release profile,
+# reusing a cargo target directory outside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,11 +13,20 @@ scripts/setup.sh test
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dms-tray/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+echo "== cargo fmt --check"
+cargo fmt --all --check
+
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test (unit, integration, end-to-end)"
-cargo test --workspace --release --locked
+# The popup and the monitor are built apart: built together, cargo would
+# give the monitor's dependencies the popup's GTK features.
+echo "== the popup: build and unit tests"
+cargo build --release --locked -p dms-tray-popup
+cargo test --release --locked -p dms-tray-popup
+
+echo "== the core and the monitor: unit, integration and end-to-end tests"
+cargo test --release --locked -p dms-tray-core -p dms-tray
 
 echo "== popup UI suite (headless Chromium)"
 node --test tests/ui/

@@ -72,12 +72,8 @@ pub enum ApiState {
 }
 
 impl ApiState {
-    pub const ALL: [ApiState; 4] = [
-        ApiState::Ok,
-        ApiState::DmsNotResponding,
-        ApiState::NoConnection,
-        ApiState::Unknown,
-    ];
+    pub const ALL: [ApiState; 4] =
+        [ApiState::Ok, ApiState::DmsNotResponding, ApiState::NoConnection, ApiState::Unknown];
 
     /// The wire name, as in the API and in `dms-tray status --json`.
     pub fn as_str(self) -> &'static str {
@@ -192,10 +188,7 @@ mod tests {
         assert_eq!(system.kind, SystemKind::SelfHosted);
         assert_eq!(system.cloud_gateways, CloudGateways { connected: 2, total: 3 });
         assert!(system.cloud_gateways.is_degraded());
-        assert_eq!(
-            system.remote_access.url.as_deref(),
-            Some("https://ziine-skyline.on.dataminer.services/")
-        );
+        assert_eq!(system.remote_access.url.as_deref(), Some("https://ziine-skyline.on.dataminer.services/"));
     }
 
     #[test]
@@ -210,10 +203,7 @@ mod tests {
         let mut doc = parse_document(SAMPLE.as_bytes()).unwrap();
         doc.systems.push(doc.systems[0].clone());
         let body = serde_json::to_vec(&doc).unwrap();
-        assert_eq!(
-            parse_document(&body),
-            Err(DocumentError::DuplicateSystem(doc.systems[0].id))
-        );
+        assert_eq!(parse_document(&body), Err(DocumentError::DuplicateSystem(doc.systems[0].id)));
     }
 
     #[test]
@@ -226,10 +216,7 @@ mod tests {
             "<html><body>Sign in</body></html>",
             &SAMPLE[..SAMPLE.len() / 2],
         ] {
-            assert!(
-                matches!(parse_document(body.as_bytes()), Err(DocumentError::Malformed(_))),
-                "accepted {body:?}"
-            );
+            assert!(matches!(parse_document(body.as_bytes()), Err(DocumentError::Malformed(_))), "accepted {body:?}");
         }
     }
 

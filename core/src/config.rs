@@ -55,12 +55,10 @@ const EXAMPLE_GUID: &str = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
 pub const FLAP_CHANGES_RANGE: RangeInclusive<usize> = 1..=100;
 
 /// Accepted `flap_window` in `[notifications]`.
-pub const FLAP_WINDOW_RANGE: RangeInclusive<Duration> =
-    Duration::from_secs(60)..=Duration::from_secs(24 * 60 * 60);
+pub const FLAP_WINDOW_RANGE: RangeInclusive<Duration> = Duration::from_secs(60)..=Duration::from_secs(24 * 60 * 60);
 
 /// Accepted `unreachable_after` in `[notifications]`.
-pub const UNREACHABLE_AFTER_RANGE: RangeInclusive<Duration> =
-    Duration::ZERO..=Duration::from_secs(24 * 60 * 60);
+pub const UNREACHABLE_AFTER_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(24 * 60 * 60);
 
 /// A checked configuration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,12 +96,8 @@ impl OrganizationConfig {
             "https" if is_remote_access_host(&host) => true,
             "https" | "http" => {
                 let host = host.to_string();
-                let host_port = url
-                    .port_or_known_default()
-                    .map(|port| format!("{host}:{port}"));
-                self.allowed_remote_hosts
-                    .iter()
-                    .any(|entry| *entry == host || Some(entry) == host_port.as_ref())
+                let host_port = url.port_or_known_default().map(|port| format!("{host}:{port}"));
+                self.allowed_remote_hosts.iter().any(|entry| *entry == host || Some(entry) == host_port.as_ref())
             }
             _ => false,
         }
@@ -156,10 +150,7 @@ impl KeySource {
                 }
             }
             KeySource::File(path) => {
-                let text = read_file(path).map_err(|error| KeyError::FileUnreadable {
-                    path: path.clone(),
-                    error,
-                })?;
+                let text = read_file(path).map_err(|error| KeyError::FileUnreadable { path: path.clone(), error })?;
                 match text.trim() {
                     "" => Err(KeyError::FileEmpty { path: path.clone() }),
                     key => Ok(key.to_owned()),
@@ -174,9 +165,7 @@ impl KeySource {
 pub enum KeyError {
     #[error("the environment variable {name} named by key_env is not set; set it to the organization key before starting dms-tray, or use key or key_file instead")]
     EnvNotSet { name: String },
-    #[error(
-        "the environment variable {name} named by key_env is empty; set it to the organization key"
-    )]
+    #[error("the environment variable {name} named by key_env is empty; set it to the organization key")]
     EnvEmpty { name: String },
     #[error("cannot read the key file {} named by key_file ({error}); check that it exists and is readable, or correct key_file", .path.display())]
     FileUnreadable { path: PathBuf, error: io::Error },
@@ -196,8 +185,7 @@ pub struct ConfigError {
 }
 
 fn line_suffix(line: Option<usize>) -> String {
-    line.map(|line| format!(", line {line}"))
-        .unwrap_or_default()
+    line.map(|line| format!(", line {line}")).unwrap_or_default()
 }
 
 /// Parses and checks the configuration file `text`, read from `path`.
@@ -209,26 +197,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         line: at.map(|offset| line_at(text, offset)),
         message: message.replace(['\r', '\n'], " "),
     };
-    let toml_error =
-        |e: &toml::de::Error, message: String| error(e.span().map(|s| s.start), message);
+    let toml_error = |e: &toml::de::Error, message: String| error(e.span().map(|s| s.start), message);
 
     let document = toml::de::Deserializer::parse(text).map_err(|e| {
         let offending = e.span().and_then(|span| text.get(span)).unwrap_or_default();
         toml_error(&e, syntax_message(e.message(), offending))
     })?;
-    let raw = RawConfig::deserialize(document)
-        .map_err(|e| toml_error(&e, structure_message(e.message())))?;
+    let raw = RawConfig::deserialize(document).map_err(|e| toml_error(&e, structure_message(e.message())))?;
     check(raw, path, text).map_err(|fail| error(Some(fail.at), fail.message))
 }
 
 /// 1-based line of byte `offset` in `text`.
 fn line_at(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// `offending` is the text the parser points at (for a duplicate key, the key).
@@ -242,24 +224,21 @@ fn syntax_message(message: &str, offending: &str) -> String {
 
 /// Rewrites serde's wording of the errors the raw types can produce.
 fn structure_message(message: &str) -> String {
-    if let Some((key, allowed)) = message
-        .strip_prefix("unknown field ")
-        .and_then(|rest| rest.rsplit_once(", expected "))
+    if let Some((key, allowed)) =
+        message.strip_prefix("unknown field ").and_then(|rest| rest.rsplit_once(", expected "))
     {
         let allowed = allowed.strip_prefix("one of ").unwrap_or(allowed);
         let allowed = allowed.replace("` or `", "`, `");
         return format!("unknown key {key}; the keys allowed here are {allowed}; remove it or correct its spelling.");
     }
-    if let Some((found, expected)) = message
-        .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.rsplit_once(", expected "))
+    if let Some((found, expected)) =
+        message.strip_prefix("invalid type: ").and_then(|rest| rest.rsplit_once(", expected "))
     {
         let found = if found == "map" { "table" } else { found };
         return format!("wrong kind of value ({found}): {expected}.");
     }
-    if let Some((_, expected)) = message
-        .strip_prefix("invalid length ")
-        .and_then(|rest| rest.rsplit_once(", expected "))
+    if let Some((_, expected)) =
+        message.strip_prefix("invalid length ").and_then(|rest| rest.rsplit_once(", expected "))
     {
         // A table written as an array, such as [[notifications]].
         return format!("wrong kind of value (array): {expected}.");
@@ -324,7 +303,8 @@ impl ListItem for RawOrganization {
 }
 
 impl ListItem for Value {
-    const LIST_EXPECTING: &'static str = "allowed_remote_hosts must be an array of strings, such as allowed_remote_hosts = [\"127.0.0.1:8080\"]";
+    const LIST_EXPECTING: &'static str =
+        "allowed_remote_hosts must be an array of strings, such as allowed_remote_hosts = [\"127.0.0.1:8080\"]";
 }
 
 impl<'de, T: Deserialize<'de> + ListItem> Deserialize<'de> for List<T> {
@@ -360,10 +340,7 @@ struct Fail {
 }
 
 fn fail<T>(value: &Spanned<T>, message: impl Into<String>) -> Fail {
-    Fail {
-        at: value.span().start,
-        message: message.into(),
-    }
+    Fail { at: value.span().start, message: message.into() }
 }
 
 fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
@@ -392,11 +369,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
-    Ok(Config {
-        poll_interval,
-        organizations,
-        notifications,
-    })
+    Ok(Config { poll_interval, organizations, notifications })
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
@@ -416,13 +389,9 @@ fn kind(value: &Value) -> &'static str {
 fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
     match value.get_ref() {
         Value::String(s) => Ok(s),
-        other => Err(fail(
-            value,
-            format!(
-                "{what} must be a string in double quotes, not {}; write {example}.",
-                kind(other)
-            ),
-        )),
+        other => {
+            Err(fail(value, format!("{what} must be a string in double quotes, not {}; write {example}.", kind(other))))
+        }
     }
 }
 
@@ -445,10 +414,7 @@ fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
 }
 
 /// The checked organization and the offset of its id, for the duplicate check.
-fn organization(
-    raw: &Spanned<RawOrganization>,
-    config_dir: &Path,
-) -> Result<(OrganizationConfig, usize), Fail> {
+fn organization(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<(OrganizationConfig, usize), Fail> {
     let org = raw.get_ref();
     let name = match &org.name {
         None => None,
@@ -469,13 +435,7 @@ fn organization(
         None => Vec::new(),
         Some(list) => list.0.iter().map(remote_host).collect::<Result<_, _>>()?,
     };
-    let org = OrganizationConfig {
-        name,
-        api_url,
-        id,
-        key,
-        allowed_remote_hosts,
-    };
+    let org = OrganizationConfig { name, api_url, id, key, allowed_remote_hosts };
     Ok((org, id_value.span().start))
 }
 
@@ -486,12 +446,7 @@ fn required<'a>(
     example: &str,
 ) -> Result<&'a Spanned<Value>, Fail> {
     value.as_ref().ok_or_else(|| {
-        fail(
-            raw,
-            format!(
-                "this organization has no {key}; add {example} to its [[organizations]] section."
-            ),
-        )
+        fail(raw, format!("this organization has no {key}; add {example} to its [[organizations]] section."))
     })
 }
 
@@ -538,14 +493,11 @@ fn guid(value: &Spanned<Value>) -> Result<Uuid, Fail> {
 
 fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySource, Fail> {
     let org = raw.get_ref();
-    let mut given: Vec<(&str, &Spanned<Value>)> = [
-        ("key", &org.key),
-        ("key_env", &org.key_env),
-        ("key_file", &org.key_file),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.as_ref().map(|value| (key, value)))
-    .collect();
+    let mut given: Vec<(&str, &Spanned<Value>)> =
+        [("key", &org.key), ("key_env", &org.key_env), ("key_file", &org.key_file)]
+            .into_iter()
+            .filter_map(|(key, value)| value.as_ref().map(|value| (key, value)))
+            .collect();
     given.sort_by_key(|(_, value)| value.span().start);
     let (key, value) = match given[..] {
         [] => {
@@ -553,7 +505,12 @@ fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySo
         }
         [only] => only,
         [(first, _), (second, value), ..] => {
-            return Err(fail(value, format!("this organization sets both {first} and {second}; keep exactly one of key, key_env and key_file.")));
+            return Err(fail(
+                value,
+                format!(
+                    "this organization sets both {first} and {second}; keep exactly one of key, key_env and key_file."
+                ),
+            ));
         }
     };
     match key {
@@ -579,11 +536,7 @@ fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySo
 }
 
 fn remote_host(value: &Spanned<Value>) -> Result<String, Fail> {
-    let text = string(
-        value,
-        "each allowed_remote_hosts entry",
-        "an entry such as \"127.0.0.1:8080\"",
-    )?;
+    let text = string(value, "each allowed_remote_hosts entry", "an entry such as \"127.0.0.1:8080\"")?;
     normalize_host_port(text).ok_or_else(|| {
         fail(value, format!("allowed_remote_hosts entry {text:?} is not a host or host:port; write only a host name or address with an optional port, such as \"127.0.0.1:8080\", \"dms.example.com\" or \"[::1]:8080\" (no scheme, path or wildcard)."))
     })
@@ -597,11 +550,7 @@ fn normalize_host_port(text: &str) -> Option<String> {
     let (host, port) = match text.strip_prefix('[') {
         Some(rest) => {
             let (address, after) = rest.split_once(']')?;
-            let port = if after.is_empty() {
-                None
-            } else {
-                Some(after.strip_prefix(':')?)
-            };
+            let port = if after.is_empty() { None } else { Some(after.strip_prefix(':')?) };
             (&text[..address.len() + 2], port)
         }
         None => match text.split_once(':') {
@@ -644,17 +593,12 @@ pub fn parse_quiet_hours(text: &str) -> Result<(NaiveTime, NaiveTime), String> {
 /// when it is but names no time of day (such as 25:00).
 fn time_of_day(text: &str) -> Option<Option<NaiveTime>> {
     let (hours, minutes) = text.split_once(':')?;
-    let digits = |s: &str, lengths: RangeInclusive<usize>| {
-        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
+    let digits =
+        |s: &str, lengths: RangeInclusive<usize>| lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(hours, 1..=2) || !digits(minutes, 2..=2) {
         return None;
     }
-    Some(NaiveTime::from_hms_opt(
-        hours.parse().ok()?,
-        minutes.parse().ok()?,
-        0,
-    ))
+    Some(NaiveTime::from_hms_opt(hours.parse().ok()?, minutes.parse().ok()?, 0))
 }
 
 /// Quiet hours as [`parse_quiet_hours`] reads them: `"22:00-07:00"`.
@@ -669,11 +613,7 @@ fn notifications(raw: &RawNotifications) -> Result<AlertSettings, Fail> {
         None => Ok(default),
     };
     Ok(AlertSettings {
-        dms_not_responding: flag(
-            &raw.dms_not_responding,
-            "dms_not_responding",
-            defaults.dms_not_responding,
-        )?,
+        dms_not_responding: flag(&raw.dms_not_responding, "dms_not_responding", defaults.dms_not_responding)?,
         no_connection: flag(&raw.no_connection, "no_connection", defaults.no_connection)?,
         unknown: flag(&raw.unknown, "unknown", defaults.unknown)?,
         back_online: flag(&raw.back_online, "back_online", defaults.back_online)?,
@@ -685,21 +625,13 @@ fn notifications(raw: &RawNotifications) -> Result<AlertSettings, Fail> {
             None => defaults.flap_changes,
         },
         flap_window: match &raw.flap_window {
-            Some(value) => bounded_duration(
-                value,
-                "flap_window",
-                FLAP_WINDOW_RANGE,
-                defaults.flap_window,
-            )?,
+            Some(value) => bounded_duration(value, "flap_window", FLAP_WINDOW_RANGE, defaults.flap_window)?,
             None => defaults.flap_window,
         },
         unreachable_after: match &raw.unreachable_after {
-            Some(value) => bounded_duration(
-                value,
-                "unreachable_after",
-                UNREACHABLE_AFTER_RANGE,
-                defaults.unreachable_after,
-            )?,
+            Some(value) => {
+                bounded_duration(value, "unreachable_after", UNREACHABLE_AFTER_RANGE, defaults.unreachable_after)?
+            }
             None => defaults.unreachable_after,
         },
         quiet_hours: match &raw.quiet_hours {
@@ -733,7 +665,10 @@ fn flap_changes(value: &Spanned<Value>, default: usize) -> Result<usize, Fail> {
         other => {
             return Err(fail(
                 value,
-                format!("flap_changes must be a whole number without quotes, not {}; write flap_changes = {default}.", kind(other)),
+                format!(
+                    "flap_changes must be a whole number without quotes, not {}; write flap_changes = {default}.",
+                    kind(other)
+                ),
             ));
         }
     };
@@ -786,12 +721,8 @@ fn show_duration(duration: Duration) -> String {
 
 fn quiet_hours(value: &Spanned<Value>) -> Result<(NaiveTime, NaiveTime), Fail> {
     let text = string(value, "quiet_hours", "quiet_hours = \"22:00-07:00\"")?;
-    parse_quiet_hours(text).map_err(|e| {
-        fail(
-            value,
-            format!("quiet_hours {e}, or remove the line to have no quiet hours."),
-        )
-    })
+    parse_quiet_hours(text)
+        .map_err(|e| fail(value, format!("quiet_hours {e}, or remove the line to have no quiet hours.")))
 }
 
 #[cfg(test)]
@@ -803,8 +734,7 @@ mod tests {
     const OTHER_ID: &str = "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
 
     fn ok(text: &str) -> Config {
-        parse(Path::new(PATH), text)
-            .unwrap_or_else(|e| panic!("expected a valid configuration, got: {e}"))
+        parse(Path::new(PATH), text).unwrap_or_else(|e| panic!("expected a valid configuration, got: {e}"))
     }
 
     /// Asserts that `text` fails at `line` with a message containing `phrase`,
@@ -813,14 +743,8 @@ mod tests {
         let error = parse(Path::new(PATH), text).expect_err("expected a configuration error");
         let shown = error.to_string();
         assert_eq!(error.line, Some(line), "wrong line in: {shown}");
-        assert!(
-            shown.contains(phrase),
-            "{shown:?} does not contain {phrase:?}"
-        );
-        assert!(
-            shown.starts_with(&format!("{PATH}, line {line}: ")),
-            "{shown}"
-        );
+        assert!(shown.contains(phrase), "{shown:?} does not contain {phrase:?}");
+        assert!(shown.starts_with(&format!("{PATH}, line {line}: ")), "{shown}");
         assert!(!shown.contains('\n'), "not one paragraph: {shown:?}");
         assert!(shown.ends_with('.'), "{shown}");
         error
@@ -828,9 +752,7 @@ mod tests {
 
     /// One organization with `extra` lines; the section header is line 1.
     fn org(extra: &str) -> String {
-        format!(
-            "[[organizations]]\napi_url = \"https://api.example.com\"\nid = \"{ID}\"\n{extra}\n"
-        )
+        format!("[[organizations]]\napi_url = \"https://api.example.com\"\nid = \"{ID}\"\n{extra}\n")
     }
 
     fn org_with(api_url_and_id: &str, extra: &str) -> String {
@@ -838,16 +760,8 @@ mod tests {
     }
 
     fn remote_hosts(entries: &[&str]) -> OrganizationConfig {
-        let list = entries
-            .iter()
-            .map(|e| format!("{e:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        ok(&org(&format!(
-            "key = \"k\"\nallowed_remote_hosts = [{list}]"
-        )))
-        .organizations
-        .remove(0)
+        let list = entries.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ");
+        ok(&org(&format!("key = \"k\"\nallowed_remote_hosts = [{list}]"))).organizations.remove(0)
     }
 
     fn url(text: &str) -> Url {
@@ -904,9 +818,8 @@ key_env = "DMS_KEY"
 
     #[test]
     fn inline_tables_in_an_array_are_accepted() {
-        let config = ok(&format!(
-            "organizations = [{{ api_url = \"https://api.example.com\", id = \"{ID}\", key = \"k\" }}]"
-        ));
+        let config =
+            ok(&format!("organizations = [{{ api_url = \"https://api.example.com\", id = \"{ID}\", key = \"k\" }}]"));
         assert_eq!(config.organizations.len(), 1);
     }
 
@@ -929,56 +842,37 @@ key_env = "DMS_KEY"
 
     #[test]
     fn poll_interval_minimum_is_accepted() {
-        assert_eq!(
-            ok("poll_interval = \"5s\"").poll_interval,
-            MIN_POLL_INTERVAL
-        );
+        assert_eq!(ok("poll_interval = \"5s\"").poll_interval, MIN_POLL_INTERVAL);
     }
 
     #[test]
     fn poll_interval_below_minimum() {
-        assert_error(
-            "\npoll_interval = \"4s\"",
-            2,
-            "shorter than the minimum of 5s",
-        );
-        assert_error(
-            "poll_interval = \"4999ms\"",
-            1,
-            "write \"5s\" or more (the default is \"60s\")",
-        );
+        assert_error("\npoll_interval = \"4s\"", 2, "shorter than the minimum of 5s");
+        assert_error("poll_interval = \"4999ms\"", 1, "write \"5s\" or more (the default is \"60s\")");
         assert_error("poll_interval = \"0s\"", 1, "shorter than the minimum");
     }
 
     #[test]
     fn bad_duration() {
-        assert_error(
-            "poll_interval = \"sixty\"",
-            1,
-            "poll_interval \"sixty\" is not a duration",
-        );
+        assert_error("poll_interval = \"sixty\"", 1, "poll_interval \"sixty\" is not a duration");
         assert_error("poll_interval = \"60\"", 1, "such as \"60s\"");
     }
 
     #[test]
     fn poll_interval_of_wrong_type() {
-        assert_error("poll_interval = 60", 1, "poll_interval must be a string in double quotes, not an integer; write poll_interval = \"60s\"");
+        assert_error(
+            "poll_interval = 60",
+            1,
+            "poll_interval must be a string in double quotes, not an integer; write poll_interval = \"60s\"",
+        );
     }
 
     #[test]
     fn toml_syntax_errors() {
         assert_error("# comment\npoll_interval = 60s", 2, "not valid TOML");
         assert_error(&org("key = \"unterminated"), 4, "not valid TOML");
-        assert_error(
-            &org("key = \"a\"\nkey = \"b\""),
-            5,
-            "duplicate key `key`; write each key only once",
-        );
-        assert_error(
-            "[organizations]\n[[organizations]]",
-            2,
-            "duplicate key `organizations`",
-        );
+        assert_error(&org("key = \"a\"\nkey = \"b\""), 5, "duplicate key `key`; write each key only once");
+        assert_error("[organizations]\n[[organizations]]", 2, "duplicate key `organizations`");
     }
 
     #[test]
@@ -988,11 +882,7 @@ key_env = "DMS_KEY"
             2,
             "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `organizations`, `notifications`; remove it",
         );
-        assert_error(
-            &format!("[[organisations]]\nid = \"{ID}\""),
-            1,
-            "unknown key `organisations`",
-        );
+        assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }
 
     #[test]
@@ -1011,11 +901,7 @@ key_env = "DMS_KEY"
             2,
             "wrong kind of value (table): organizations must be an array of tables",
         );
-        assert_error(
-            "organizations = [1]",
-            1,
-            "each entry of organizations must be a table",
-        );
+        assert_error("organizations = [1]", 1, "each entry of organizations must be a table");
     }
 
     #[test]
@@ -1025,26 +911,10 @@ key_env = "DMS_KEY"
             2,
             "api_url \"api.example.com\" is not a valid URL",
         );
-        assert_error(
-            &org_with("api_url = \"https://\"", ""),
-            2,
-            "is not a valid URL",
-        );
-        assert_error(
-            &org_with("api_url = \"ftp://api.example.com\"", ""),
-            2,
-            "uses ftp://",
-        );
-        assert_error(
-            &org_with("api_url = \"https://user:pw@api.example.com\"", ""),
-            2,
-            "user name or password",
-        );
-        assert_error(
-            &org_with("api_url = \"https://api.example.com/?a=b\"", ""),
-            2,
-            "query or fragment",
-        );
+        assert_error(&org_with("api_url = \"https://\"", ""), 2, "is not a valid URL");
+        assert_error(&org_with("api_url = \"ftp://api.example.com\"", ""), 2, "uses ftp://");
+        assert_error(&org_with("api_url = \"https://user:pw@api.example.com\"", ""), 2, "user name or password");
+        assert_error(&org_with("api_url = \"https://api.example.com/?a=b\"", ""), 2, "query or fragment");
         assert_error(&org_with("api_url = 3", ""), 2, "api_url must be a string");
     }
 
@@ -1056,21 +926,9 @@ key_env = "DMS_KEY"
             error.to_string(),
             "/home/u/.config/dms-tray/config.toml, line 7: api_url \"http://api.example\" uses http:// on a host that is not loopback; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)."
         );
-        assert_error(
-            &org_with("api_url = \"http://10.0.0.1\"", ""),
-            2,
-            "not loopback",
-        );
-        assert_error(
-            &org_with("api_url = \"http://localhost.example.com\"", ""),
-            2,
-            "not loopback",
-        );
-        assert_error(
-            &org_with("api_url = \"http://[::ffff:127.0.0.1]\"", ""),
-            2,
-            "not loopback",
-        );
+        assert_error(&org_with("api_url = \"http://10.0.0.1\"", ""), 2, "not loopback");
+        assert_error(&org_with("api_url = \"http://localhost.example.com\"", ""), 2, "not loopback");
+        assert_error(&org_with("api_url = \"http://[::ffff:127.0.0.1]\"", ""), 2, "not loopback");
     }
 
     #[test]
@@ -1082,33 +940,19 @@ key_env = "DMS_KEY"
             "http://localhost",
             "http://LOCALHOST:1",
         ] {
-            let config = ok(&org_with(
-                &format!("api_url = \"{api_url}\"\nid = \"{ID}\""),
-                "key = \"k\"",
-            ));
-            assert_eq!(
-                config.organizations[0].api_url.scheme(),
-                "http",
-                "{api_url}"
-            );
+            let config = ok(&org_with(&format!("api_url = \"{api_url}\"\nid = \"{ID}\""), "key = \"k\""));
+            assert_eq!(config.organizations[0].api_url.scheme(), "http", "{api_url}");
         }
     }
 
     #[test]
     fn bad_guid() {
         assert_error(
-            &org_with(
-                "api_url = \"https://a.example\"\nid = \"not-a-guid\"",
-                "key = \"k\"",
-            ),
+            &org_with("api_url = \"https://a.example\"\nid = \"not-a-guid\"", "key = \"k\""),
             3,
             "id \"not-a-guid\" is not a GUID",
         );
-        assert_error(
-            &org_with("api_url = \"https://a.example\"\nid = 12", "key = \"k\""),
-            3,
-            "id must be a string",
-        );
+        assert_error(&org_with("api_url = \"https://a.example\"\nid = 12", "key = \"k\""), 3, "id must be a string");
     }
 
     #[test]
@@ -1118,20 +962,12 @@ key_env = "DMS_KEY"
             2,
             "this organization has no api_url; add api_url = ",
         );
-        assert_error(
-            "[[organizations]]\napi_url = \"https://a.example\"\nkey = \"k\"",
-            1,
-            "has no id; add id = ",
-        );
+        assert_error("[[organizations]]\napi_url = \"https://a.example\"\nkey = \"k\"", 1, "has no id; add id = ");
     }
 
     #[test]
     fn zero_key_sources() {
-        assert_error(
-            &format!("\n\n{}", org("name = \"x\"")),
-            3,
-            "has no key; add exactly one of key",
-        );
+        assert_error(&format!("\n\n{}", org("name = \"x\"")), 3, "has no key; add exactly one of key");
     }
 
     #[test]
@@ -1141,11 +977,7 @@ key_env = "DMS_KEY"
             5,
             "sets both key_file and key; keep exactly one of key, key_env and key_file",
         );
-        assert_error(
-            &org("key = \"k\"\nkey_env = \"K\"\nkey_file = \"f\""),
-            5,
-            "sets both key and key_env",
-        );
+        assert_error(&org("key = \"k\"\nkey_env = \"K\"\nkey_file = \"f\""), 5, "sets both key and key_env");
     }
 
     #[test]
@@ -1161,21 +993,13 @@ key_env = "DMS_KEY"
     #[test]
     fn blank_name() {
         assert_error(&org("key = \"k\"\nname = \" \""), 5, "name is empty");
-        assert_error(
-            &org("key = \"k\"\nname = true"),
-            5,
-            "name must be a string in double quotes, not a boolean",
-        );
+        assert_error(&org("key = \"k\"\nname = true"), 5, "name must be a string in double quotes, not a boolean");
     }
 
     #[test]
     fn duplicate_organization_id() {
         let text = format!("{}\n{}", org("key = \"k\""), org("key = \"other\""));
-        assert_error(
-            &text,
-            8,
-            &format!("id \"{ID}\" is already used by the organization at line 3"),
-        );
+        assert_error(&text, 8, &format!("id \"{ID}\" is already used by the organization at line 3"));
         let upper = format!(
             "{}\n[[organizations]]\napi_url = \"https://b.example\"\nid = \"{}\"\nkey = \"k\"",
             org("key = \"k\""),
@@ -1186,12 +1010,9 @@ key_env = "DMS_KEY"
 
     #[test]
     fn bad_allowed_remote_hosts() {
-        let multi_line = org("key = \"k\"\nallowed_remote_hosts = [\n  \"127.0.0.1:8080\",\n  \"https://dms.example.com/\",\n]");
-        assert_error(
-            &multi_line,
-            7,
-            "entry \"https://dms.example.com/\" is not a host or host:port",
-        );
+        let multi_line =
+            org("key = \"k\"\nallowed_remote_hosts = [\n  \"127.0.0.1:8080\",\n  \"https://dms.example.com/\",\n]");
+        assert_error(&multi_line, 7, "entry \"https://dms.example.com/\" is not a host or host:port");
         for entry in [
             "",
             "*.example.com",
@@ -1269,34 +1090,22 @@ quiet_hours = "22:00-07:30""#,
 
     #[test]
     fn notifications_before_organizations_and_inline() {
-        let config = ok(&format!(
-            "[notifications]\nredundancy = false\n\n{}",
-            org("key = \"k\"")
-        ));
+        let config = ok(&format!("[notifications]\nredundancy = false\n\n{}", org("key = \"k\"")));
         assert!(!config.notifications.redundancy);
         assert_eq!(config.organizations.len(), 1);
         let config = ok("notifications = { unknown = false, flap_window = \"20m\" }");
         assert!(!config.notifications.unknown);
-        assert_eq!(
-            config.notifications.flap_window,
-            chrono::Duration::minutes(20)
-        );
+        assert_eq!(config.notifications.flap_window, chrono::Duration::minutes(20));
     }
 
     #[test]
     fn notifications_defaults() {
         assert_eq!(ok("").notifications, AlertSettings::default());
-        assert_eq!(
-            ok("[notifications]").notifications,
-            AlertSettings::default()
-        );
+        assert_eq!(ok("[notifications]").notifications, AlertSettings::default());
         let config = ok(&notifications("quiet_hours = \"23:00-06:00\""));
         assert_eq!(
             config.notifications,
-            AlertSettings {
-                quiet_hours: Some((time(23, 0), time(6, 0))),
-                ..AlertSettings::default()
-            }
+            AlertSettings { quiet_hours: Some((time(23, 0), time(6, 0))), ..AlertSettings::default() }
         );
     }
 
@@ -1305,18 +1114,11 @@ quiet_hours = "22:00-07:30""#,
         for (line, changes) in [("flap_changes = 1", 1), ("flap_changes = 100", 100)] {
             assert_eq!(ok(&notifications(line)).notifications.flap_changes, changes);
         }
-        let window = |text: &str| {
-            ok(&notifications(&format!("flap_window = \"{text}\"")))
-                .notifications
-                .flap_window
-        };
+        let window = |text: &str| ok(&notifications(&format!("flap_window = \"{text}\""))).notifications.flap_window;
         assert_eq!(window("1m"), chrono::Duration::minutes(1));
         assert_eq!(window("24h"), chrono::Duration::hours(24));
-        let after = |text: &str| {
-            ok(&notifications(&format!("unreachable_after = \"{text}\"")))
-                .notifications
-                .unreachable_after
-        };
+        let after =
+            |text: &str| ok(&notifications(&format!("unreachable_after = \"{text}\""))).notifications.unreachable_after;
         assert_eq!(after("0s"), chrono::Duration::zero());
         assert_eq!(after("1m 30s"), chrono::Duration::seconds(90));
         assert_eq!(after("1day"), chrono::Duration::hours(24));
@@ -1329,11 +1131,7 @@ quiet_hours = "22:00-07:30""#,
             8,
             "unknown key `quiet_hour`; the keys allowed here are `dms_not_responding`, `no_connection`, `unknown`, `back_online`, `redundancy`, `added_removed`, `organization`, `flap_changes`, `flap_window`, `unreachable_after`, `quiet_hours`; remove it or correct its spelling",
         );
-        assert_error(
-            "[notifications.unknown]\nenabled = false",
-            1,
-            "unknown must be true or false, not a table",
-        );
+        assert_error("[notifications.unknown]\nenabled = false", 1, "unknown must be true or false, not a table");
     }
 
     #[test]
@@ -1363,11 +1161,7 @@ quiet_hours = "22:00-07:30""#,
             8,
             "unknown must be true or false, not an integer; write unknown = true to be notified or unknown = false to stay quiet",
         );
-        assert_error(
-            &notifications("organization = \"yes\""),
-            7,
-            "organization must be true or false, not a string",
-        );
+        assert_error(&notifications("organization = \"yes\""), 7, "organization must be true or false, not a string");
     }
 
     #[test]
@@ -1382,9 +1176,7 @@ quiet_hours = "22:00-07:30""#,
             assert_error(
                 &notifications(&format!("\nflap_changes = {count}")),
                 8,
-                &format!(
-                    "flap_changes = {count} is out of range; write a whole number from 1 to 100"
-                ),
+                &format!("flap_changes = {count} is out of range; write a whole number from 1 to 100"),
             );
         }
     }
@@ -1401,11 +1193,7 @@ quiet_hours = "22:00-07:30""#,
             7,
             "flap_window \"25h\" is longer than the maximum of 24h; write \"24h\" or less (the default is \"15m\")",
         );
-        assert_error(
-            &notifications("flap_window = \"soon\""),
-            7,
-            "flap_window \"soon\" is not a duration",
-        );
+        assert_error(&notifications("flap_window = \"soon\""), 7, "flap_window \"soon\" is not a duration");
         assert_error(
             &notifications("flap_window = 15"),
             7,
@@ -1420,11 +1208,7 @@ quiet_hours = "22:00-07:30""#,
             7,
             "unreachable_after \"2days\" is longer than the maximum of 24h; write \"24h\" or less (the default is \"3m\")",
         );
-        assert_error(
-            &notifications("unreachable_after = \"3\""),
-            7,
-            "unreachable_after \"3\" is not a duration",
-        );
+        assert_error(&notifications("unreachable_after = \"3\""), 7, "unreachable_after \"3\" is not a duration");
         assert_error(
             &notifications("unreachable_after = true"),
             7,
@@ -1434,17 +1218,9 @@ quiet_hours = "22:00-07:30""#,
 
     #[test]
     fn quiet_hours_errors() {
-        for text in [
-            "22-7",
-            "22:00",
-            "22:00-",
-            "2200-0700",
-            "22:00-07",
-            "22.00-07.00",
-            "22:00-07:00-08:00",
-            "22:0-07:00",
-            "",
-        ] {
+        for text in
+            ["22-7", "22:00", "22:00-", "2200-0700", "22:00-07", "22.00-07.00", "22:00-07:00-08:00", "22:0-07:00", ""]
+        {
             assert_error(
                 &notifications(&format!("quiet_hours = {text:?}")),
                 7,
@@ -1472,41 +1248,22 @@ quiet_hours = "22:00-07:30""#,
 
     #[test]
     fn quiet_hours_round_trip() {
-        assert_eq!(
-            parse_quiet_hours("22:00-07:00"),
-            Ok((time(22, 0), time(7, 0)))
-        );
-        assert_eq!(
-            parse_quiet_hours("9:15 - 17:45"),
-            Ok((time(9, 15), time(17, 45)))
-        );
-        assert_eq!(
-            parse_quiet_hours("00:00-23:59"),
-            Ok((time(0, 0), time(23, 59)))
-        );
+        assert_eq!(parse_quiet_hours("22:00-07:00"), Ok((time(22, 0), time(7, 0))));
+        assert_eq!(parse_quiet_hours("9:15 - 17:45"), Ok((time(9, 15), time(17, 45))));
+        assert_eq!(parse_quiet_hours("00:00-23:59"), Ok((time(0, 0), time(23, 59))));
         assert_eq!(format_quiet_hours((time(22, 0), time(7, 5))), "22:00-07:05");
-        assert_eq!(
-            format_quiet_hours((time(9, 15), time(17, 45))),
-            "09:15-17:45"
-        );
+        assert_eq!(format_quiet_hours((time(9, 15), time(17, 45))), "09:15-17:45");
         for text in ["22:00-07:00", "00:00-23:59", "13:30-14:00"] {
             assert_eq!(format_quiet_hours(parse_quiet_hours(text).unwrap()), text);
         }
         let error = parse_quiet_hours("22-7").unwrap_err();
-        assert!(
-            error.starts_with("\"22-7\" is not two times of day"),
-            "{error}"
-        );
+        assert!(error.starts_with("\"22-7\" is not two times of day"), "{error}");
         assert!(!error.ends_with('.'), "{error}");
     }
 
     #[test]
     fn error_without_a_line() {
-        let error = ConfigError {
-            path: PathBuf::from("/c.toml"),
-            line: None,
-            message: "broken.".into(),
-        };
+        let error = ConfigError { path: PathBuf::from("/c.toml"), line: None, message: "broken.".into() };
         assert_eq!(error.to_string(), "/c.toml: broken.");
     }
 
@@ -1518,22 +1275,12 @@ quiet_hours = "22:00-07:30""#,
             KeySource::File(PathBuf::from("/home/u/.config/dms-tray/keys/skyline.key"))
         );
 
-        let absolute = if cfg!(windows) {
-            r"C:\keys\skyline.key"
-        } else {
-            "/keys/skyline.key"
-        };
+        let absolute = if cfg!(windows) { r"C:\keys\skyline.key" } else { "/keys/skyline.key" };
         let config = ok(&org(&format!("key_file = '{absolute}'")));
-        assert_eq!(
-            config.organizations[0].key,
-            KeySource::File(PathBuf::from(absolute))
-        );
+        assert_eq!(config.organizations[0].key, KeySource::File(PathBuf::from(absolute)));
 
         let config = parse(Path::new("config.toml"), &org("key_file = \"k.key\"")).unwrap();
-        assert_eq!(
-            config.organizations[0].key,
-            KeySource::File(PathBuf::from("k.key"))
-        );
+        assert_eq!(config.organizations[0].key, KeySource::File(PathBuf::from("k.key")));
     }
 
     fn no_env(_: &str) -> Option<String> {
@@ -1546,40 +1293,19 @@ quiet_hours = "22:00-07:30""#,
 
     #[test]
     fn resolve_inline_and_env() {
-        assert_eq!(
-            KeySource::Inline("abc".into())
-                .resolve(no_env, no_file)
-                .unwrap(),
-            "abc"
-        );
+        assert_eq!(KeySource::Inline("abc".into()).resolve(no_env, no_file).unwrap(), "abc");
         let env = |name: &str| (name == "DMS_KEY").then(|| " abc\n".to_owned());
-        assert_eq!(
-            KeySource::Env("DMS_KEY".into())
-                .resolve(env, no_file)
-                .unwrap(),
-            "abc"
-        );
+        assert_eq!(KeySource::Env("DMS_KEY".into()).resolve(env, no_file).unwrap(), "abc");
 
-        let missing = KeySource::Env("DMS_OTHER".into())
-            .resolve(env, no_file)
-            .unwrap_err();
+        let missing = KeySource::Env("DMS_OTHER".into()).resolve(env, no_file).unwrap_err();
         assert!(matches!(missing, KeyError::EnvNotSet { .. }));
         assert!(
-            missing
-                .to_string()
-                .contains("environment variable DMS_OTHER named by key_env is not set"),
+            missing.to_string().contains("environment variable DMS_OTHER named by key_env is not set"),
             "{missing}"
         );
 
-        let empty = KeySource::Env("E".into())
-            .resolve(|_| Some(" ".into()), no_file)
-            .unwrap_err();
-        assert!(
-            empty
-                .to_string()
-                .contains("environment variable E named by key_env is empty"),
-            "{empty}"
-        );
+        let empty = KeySource::Env("E".into()).resolve(|_| Some(" ".into()), no_file).unwrap_err();
+        assert!(empty.to_string().contains("environment variable E named by key_env is empty"), "{empty}");
     }
 
     #[test]
@@ -1589,28 +1315,20 @@ quiet_hours = "22:00-07:30""#,
             assert_eq!(p, Path::new("/k/skyline.key"));
             Ok("abc123\r\n".to_owned())
         };
-        assert_eq!(
-            KeySource::File(path.clone()).resolve(no_env, read).unwrap(),
-            "abc123"
-        );
+        assert_eq!(KeySource::File(path.clone()).resolve(no_env, read).unwrap(), "abc123");
 
         let unreadable = KeySource::File(path.clone())
-            .resolve(no_env, |_| {
-                Err(io::Error::new(io::ErrorKind::NotFound, "not found"))
-            })
+            .resolve(no_env, |_| Err(io::Error::new(io::ErrorKind::NotFound, "not found")))
             .unwrap_err();
         assert!(matches!(unreadable, KeyError::FileUnreadable { .. }));
         assert!(
-            unreadable.to_string().contains(&format!(
-                "cannot read the key file {} named by key_file (not found)",
-                path.display()
-            )),
+            unreadable
+                .to_string()
+                .contains(&format!("cannot read the key file {} named by key_file (not found)", path.display())),
             "{unreadable}"
         );
 
-        let empty = KeySource::File(path.clone())
-            .resolve(no_env, |_| Ok("\n".into()))
-            .unwrap_err();
+        let empty = KeySource::File(path.clone()).resolve(no_env, |_| Ok("\n".into())).unwrap_err();
         assert!(empty.to_string().contains("is empty"), "{empty}");
     }
 
@@ -1643,20 +1361,10 @@ quiet_hours = "22:00-07:30""#,
 
     #[test]
     fn listed_hosts_are_allowed_over_http_and_https() {
-        let org = remote_hosts(&[
-            "127.0.0.1:8080",
-            "DMS.example.com",
-            "[::1]:9000",
-            "secure.example.com:443",
-        ]);
+        let org = remote_hosts(&["127.0.0.1:8080", "DMS.example.com", "[::1]:9000", "secure.example.com:443"]);
         assert_eq!(
             org.allowed_remote_hosts,
-            [
-                "127.0.0.1:8080",
-                "dms.example.com",
-                "[::1]:9000",
-                "secure.example.com:443"
-            ]
+            ["127.0.0.1:8080", "dms.example.com", "[::1]:9000", "secure.example.com:443"]
         );
 
         assert!(org.allows_remote_host(&url("http://127.0.0.1:8080/dms")));

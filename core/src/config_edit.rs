@@ -91,12 +91,8 @@ pub fn set_notifications(path: &Path, text: &str, settings: &AlertSettings) -> R
     if !document.contains_key("notifications") {
         document.insert("notifications", Item::Table(Table::new()));
     }
-    let table = document["notifications"]
-        .as_table_like_mut()
-        .expect("checked or inserted as a table above");
-    let adds_keys = changes
-        .iter()
-        .any(|(key, new)| new.is_some() && table.get(key).and_then(Item::as_value).is_none());
+    let table = document["notifications"].as_table_like_mut().expect("checked or inserted as a table above");
+    let adds_keys = changes.iter().any(|(key, new)| new.is_some() && table.get(key).and_then(Item::as_value).is_none());
     for (key, new) in changes {
         match (new, table.get_mut(key).and_then(|item| item.as_value_mut())) {
             (None, _) => {
@@ -140,12 +136,10 @@ impl Setting {
         match self {
             Setting::Switch(_) => value.as_bool().map(Setting::Switch),
             Setting::Count(_) => value.as_integer().map(Setting::Count),
-            Setting::Duration(_) => {
-                humantime::parse_duration(value.as_str()?).ok().map(Setting::Duration)
+            Setting::Duration(_) => humantime::parse_duration(value.as_str()?).ok().map(Setting::Duration),
+            Setting::QuietHours(_) => {
+                config::parse_quiet_hours(value.as_str()?).ok().map(|hours| Setting::QuietHours(Some(hours)))
             }
-            Setting::QuietHours(_) => config::parse_quiet_hours(value.as_str()?)
-                .ok()
-                .map(|hours| Setting::QuietHours(Some(hours))),
         }
     }
 
@@ -163,10 +157,7 @@ impl Setting {
 /// The keys of `[notifications]` in the order the file documents them.
 fn notification_keys(settings: &AlertSettings) -> Result<Vec<(&'static str, Setting)>, String> {
     let duration = |key: &str, duration: chrono::Duration| {
-        duration
-            .to_std()
-            .map(Setting::Duration)
-            .map_err(|_| format!("{key} cannot be negative"))
+        duration.to_std().map(Setting::Duration).map_err(|_| format!("{key} cannot be negative"))
     };
     let flap_changes = i64::try_from(settings.flap_changes)
         .map_err(|_| format!("flap_changes {} is too large", settings.flap_changes))?;
@@ -247,8 +238,7 @@ flap_window = \"900s\"\n";
         let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
         assert_eq!(
             edited,
-            file.replace("redundancy = false", "redundancy = true")
-                .replace("\"22:00-07:00\"", "\"23:30-06:00\"")
+            file.replace("redundancy = false", "redundancy = true").replace("\"22:00-07:00\"", "\"23:30-06:00\"")
         );
         assert!(edited.contains("flap_window = \"900s\""), "{edited}");
         assert_eq!(notifications_of(&edited), settings);
@@ -264,10 +254,7 @@ flap_window = \"900s\"\n";
             ..notifications_of(&file)
         };
         let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
-        assert_eq!(
-            edited,
-            format!("{file}unknown = false\nflap_changes = 8\nunreachable_after = \"1m 30s\"\n")
-        );
+        assert_eq!(edited, format!("{file}unknown = false\nflap_changes = 8\nunreachable_after = \"1m 30s\"\n"));
         assert_eq!(notifications_of(&edited), settings);
     }
 
@@ -282,7 +269,9 @@ flap_window = \"900s\"\n";
         let edited = set_notifications(Path::new("c.toml"), FILE, &settings).unwrap();
         assert_eq!(
             edited,
-            format!("{FILE}\n[notifications]\nback_online = false\nflap_window = \"1h\"\nquiet_hours = \"22:00-07:00\"\n")
+            format!(
+                "{FILE}\n[notifications]\nback_online = false\nflap_window = \"1h\"\nquiet_hours = \"22:00-07:00\"\n"
+            )
         );
         let config = config::parse(Path::new("c.toml"), &edited).unwrap();
         assert_eq!(config.notifications, settings);
@@ -296,15 +285,9 @@ flap_window = \"900s\"\n";
     #[test]
     fn quiet_hours_are_removed_when_none() {
         let file = format!("{FILE}{NOTIFICATIONS}");
-        let settings = AlertSettings {
-            quiet_hours: None,
-            ..notifications_of(&file)
-        };
+        let settings = AlertSettings { quiet_hours: None, ..notifications_of(&file) };
         let edited = set_notifications(Path::new("c.toml"), &file, &settings).unwrap();
-        assert_eq!(
-            edited,
-            file.replace("# the night shift has its own pager\nquiet_hours = \"22:00-07:00\"\n", "")
-        );
+        assert_eq!(edited, file.replace("# the night shift has its own pager\nquiet_hours = \"22:00-07:00\"\n", ""));
         assert_eq!(notifications_of(&edited), settings);
         // Nothing to remove when the file has no quiet hours.
         assert_eq!(set_notifications(Path::new("c.toml"), &edited, &settings).unwrap(), edited);
@@ -323,11 +306,7 @@ flap_window = \"900s\"\n";
 
     #[test]
     fn notifications_in_other_table_forms() {
-        let settings = AlertSettings {
-            unknown: false,
-            redundancy: false,
-            ..AlertSettings::default()
-        };
+        let settings = AlertSettings { unknown: false, redundancy: false, ..AlertSettings::default() };
         let inline = "notifications = { unknown = true }\n";
         let edited = set_notifications(Path::new("c.toml"), inline, &settings).unwrap();
         assert_eq!(edited, "notifications = { unknown = false, redundancy = false }\n");

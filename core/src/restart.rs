@@ -75,7 +75,9 @@ pub fn describe(change: &AwayChange, clock: &dyn Fn(DateTime<Utc>) -> String) ->
     match (change.from, change.to) {
         (None, Some(_)) => format!("{} was added", change.name),
         (_, None) => format!("{} was removed", change.name),
-        (_, Some(ApiState::NoConnection)) => format!("{} lost its connection{}", change.name, at(change.last_seen_online)),
+        (_, Some(ApiState::NoConnection)) => {
+            format!("{} lost its connection{}", change.name, at(change.last_seen_online))
+        }
         (_, Some(ApiState::DmsNotResponding)) => {
             format!("{} stopped responding{}", change.name, at(change.last_seen_online))
         }
@@ -95,10 +97,7 @@ pub fn digest(org: &OrgView, changes: &[AwayChange], clock: &dyn Fn(DateTime<Utc
     let (summary, body) = match &lines[..] {
         [] => return None,
         [one] => (format!("While dms-tray was not running: {one}"), org.name.clone()),
-        many => (
-            format!("While dms-tray was not running: {} changes in {}", many.len(), org.name),
-            many.join("; "),
-        ),
+        many => (format!("While dms-tray was not running: {} changes in {}", many.len(), org.name), many.join("; ")),
     };
     Some(Alert { topic: Topic::Summary, summary, body, urgency, system: None })
 }
@@ -152,7 +151,8 @@ mod tests {
         let mut ziine = system(1, "Ziine", NoConnection);
         ziine.last_seen_online = Some(at(-30));
         let now = org(vec![ziine, system(2, "Tokyo", Ok), system(3, "Oslo", Ok), system(5, "Gent", Unknown)]);
-        let before = [known(1, "Ziine", Ok), known(2, "Tokyo", DmsNotResponding), known(4, "Lima", Ok), known(5, "Gent", Ok)];
+        let before =
+            [known(1, "Ziine", Ok), known(2, "Tokyo", DmsNotResponding), known(4, "Lima", Ok), known(5, "Gent", Ok)];
         let changes = away_changes(&before, &now);
         let lines: Vec<String> = changes.iter().map(|c| describe(c, &clock)).collect();
         assert_eq!(

@@ -94,11 +94,11 @@ pub fn run() -> ExitCode {
     }
     let result = match cli.command {
         Some(Command::Status { json }) => run_status(cli.config, cli.demo, json),
-        Some(Command::Simulate { .. }) if cli.demo => Err(
-            "--demo does not apply to simulate: the simulator is what --demo runs against; \
+        Some(Command::Simulate { .. }) if cli.demo => {
+            Err("--demo does not apply to simulate: the simulator is what --demo runs against; \
              run `dms-tray --demo` or `dms-tray status --demo` instead."
-                .to_string(),
-        ),
+                .to_string())
+        }
         Some(Command::Simulate { listen, scenario, still }) => run_simulator(listen, scenario, !still),
         None => run_app(cli.config, cli.demo, cli.popup),
     };
@@ -109,14 +109,13 @@ pub fn run() -> ExitCode {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("the tokio runtime starts")
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("the tokio runtime starts")
 }
 
 fn run_status(config: Option<PathBuf>, demo: bool, json: bool) -> Result<ExitCode, String> {
-    runtime().block_on(async {
+    // One poll of each organization needs no more than one thread.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("the tokio runtime starts");
+    runtime.block_on(async {
         let (config, _simulator) = if demo {
             let demo = demo::start(false).await.map_err(|e| format!("cannot start the simulator: {e}"))?;
             (demo.config, Some(demo.simulator))

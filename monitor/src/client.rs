@@ -67,11 +67,20 @@ pub struct OrgClient {
     key: String,
     total_timeout: Duration,
     etag: Option<String>,
+    /// How long parsing the last document took.
+    parse_time: Option<Duration>,
 }
 
 impl OrgClient {
     pub fn new(http: reqwest::Client, api_url: &Url, organization: Uuid, key: String, timeouts: Timeouts) -> Self {
-        OrgClient { http, endpoint: endpoint(api_url, organization), key, total_timeout: timeouts.total, etag: None }
+        OrgClient {
+            http,
+            endpoint: endpoint(api_url, organization),
+            key,
+            total_timeout: timeouts.total,
+            etag: None,
+            parse_time: None,
+        }
     }
 
     /// One GET of the organization's systems.
@@ -104,21 +113,27 @@ impl OrgClient {
         }
     }
 
-    async fn read_document(&self, response: Response) -> Result<dms_tray_core::api::SystemsDocument, PollError> {
+    /// How long parsing the last document took, once.
+    pub fn take_parse_time(&mut self) -> Option<Duration> {
+        self.parse_time.take()
+    }
+
+    async fn read_document(&mut self, response: Response) -> Result<dms_tray_core::api::SystemsDocument, PollError> {
         let content_type = header_text(response.headers(), header::CONTENT_TYPE).unwrap_or_default();
         if !is_json(&content_type) {
             let got = if content_type.is_empty() { "no content type".into() } else { media_type(&content_type) };
             return Err(error(PollErrorKind::NotADocument, format!("not a status document: got {got}")));
         }
         let body = self.read_capped(response).await?;
-        parse_document(&body).map_err(|e| error(PollErrorKind::NotADocument, e.to_string()))
+        let started = std::time::Instant::now();
+        let document = parse_document(&body).map_err(|e| error(PollErrorKind::NotADocument, e.to_string()));
+        self.parse_time = Some(started.elapsed());
+        document
     }
 
     /// Reads the body, refusing more than the contract's 16 MiB.
     async fn read_capped(&self, mut response: Response) -> Result<Vec<u8>, PollError> {
-        let too_large = || {
-            error(PollErrorKind::NotADocument, "not a status document: larger than 16 MiB".to_string())
-        };
+        let too_large = || error(PollErrorKind::NotADocument, "not a status document: larger than 16 MiB".to_string());
         if response.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
             return Err(too_large());
         }
@@ -192,10 +207,12 @@ fn error(kind: PollErrorKind, message: String) -> PollError {
 /// `{apiUrl}/v1/organizations/{id}/systems`, whether or not `apiUrl` ends in a slash.
 fn endpoint(api_url: &Url, organization: Uuid) -> Url {
     let mut url = api_url.clone();
-    url.path_segments_mut()
-        .expect("an http(s) URL has a path")
-        .pop_if_empty()
-        .extend(["v1", "organizations", &organization.to_string(), "systems"]);
+    url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().extend([
+        "v1",
+        "organizations",
+        &organization.to_string(),
+        "systems",
+    ]);
     url
 }
 

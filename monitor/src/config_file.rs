@@ -67,6 +67,19 @@ pub fn resolve_keys(config: &Config) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// Rewrites the file with `edit` through a temporary file and a rename,
+/// so that a crash never leaves half a configuration behind.
+pub fn rewrite(path: &Path, edit: impl FnOnce(&Path, &str) -> Result<String, String>) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    let edited = edit(path, &text)?;
+    let temporary = path.with_extension("toml.tmp");
+    std::fs::write(&temporary, edited)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
+    log::info!("saved the settings to {}", path.display());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,7 +55,11 @@ impl HistoryStore {
             Ok(store) => store,
             Err(e) => {
                 let aside = damaged_name(path);
-                log::error!("the history at {} is damaged ({e}); moved it to {} and started a new one", path.display(), aside.display());
+                log::error!(
+                    "the history at {} is damaged ({e}); moved it to {} and started a new one",
+                    path.display(),
+                    aside.display()
+                );
                 let _ = std::fs::rename(path, &aside);
                 for suffix in ["-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -111,14 +115,12 @@ impl HistoryStore {
             let stored: HashSet<(String, String, String)> = {
                 let mut statement =
                     tx.prepare("SELECT system_id, system_name, state FROM last_state WHERE organization_id = ?1")?;
-                let rows = statement.query_map(params![org.id.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+                let rows = statement
+                    .query_map(params![org.id.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
-            let current: HashSet<(String, String, String)> = org
-                .systems
-                .iter()
-                .map(|s| (s.id.to_string(), s.name.clone(), s.state.as_str().to_string()))
-                .collect();
+            let current: HashSet<(String, String, String)> =
+                org.systems.iter().map(|s| (s.id.to_string(), s.name.clone(), s.state.as_str().to_string())).collect();
             // An unchanged poll writes nothing.
             if stored != current {
                 let seen: HashSet<&String> = stored.iter().map(|(id, _, _)| id).collect();
@@ -151,7 +153,12 @@ impl HistoryStore {
         Ok(rows
             .filter_map(Result::ok)
             .filter_map(|(org, system, name, state)| {
-                Some(Known { organization: org.parse().ok()?, system: system.parse().ok()?, name, state: parse_state(&state) })
+                Some(Known {
+                    organization: org.parse().ok()?,
+                    system: system.parse().ok()?,
+                    name,
+                    state: parse_state(&state),
+                })
             })
             .collect())
     }
@@ -180,13 +187,15 @@ impl HistoryStore {
     }
 
     /// A system's state changes (time and state gone to), oldest first.
-    pub fn state_changes(&self, organization: Uuid, system: Uuid) -> rusqlite::Result<Vec<(DateTime<Utc>, Option<ApiState>)>> {
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT at, state FROM events WHERE organization_id = ?1 AND system_id = ?2 AND state IS NOT NULL
+    pub fn state_changes(
+        &self,
+        organization: Uuid,
+        system: Uuid,
+    ) -> rusqlite::Result<Vec<(DateTime<Utc>, Option<ApiState>)>> {
+        let mut statement = self.connection.prepare(
+            "SELECT at, state FROM events WHERE organization_id = ?1 AND system_id = ?2 AND state IS NOT NULL
                  ORDER BY at, id",
-            )?;
+        )?;
         let rows = statement.query_map(params![organization.to_string(), system.to_string()], |row| {
             Ok((parse_time(&row.get::<_, String>(0)?), Some(parse_state(&row.get::<_, String>(1)?))))
         })?;
@@ -252,10 +261,10 @@ mod tests {
         let mut monitor = Monitor::new([(org, None)]);
         let mut store = HistoryStore::open(&path);
         let t0 = Utc::now();
-        let transitions = monitor.record(org, &document(&[(1, "Ziine", ApiState::Ok)]), t0);
+        let transitions = monitor.record(org, &document(&[(1, "Ziine", ApiState::Ok)]), t0).transitions;
         store.record(&monitor.view().organizations[0], &transitions, t0).unwrap();
         let t1 = t0 + chrono::Duration::minutes(1);
-        let transitions = monitor.record(org, &document(&[(1, "Ziine", ApiState::NoConnection)]), t1);
+        let transitions = monitor.record(org, &document(&[(1, "Ziine", ApiState::NoConnection)]), t1).transitions;
         store.record(&monitor.view().organizations[0], &transitions, t1).unwrap();
         drop(store);
 
@@ -270,7 +279,13 @@ mod tests {
         assert_eq!(known.len(), 1);
         assert_eq!((known[0].name.as_str(), known[0].state), ("Ziine", ApiState::NoConnection));
         let changes = store.state_changes(org, Uuid::from_u128(1)).unwrap();
-        assert_eq!(changes, vec![(parse_time(&t0.to_rfc3339()), Some(ApiState::Ok)), (parse_time(&t1.to_rfc3339()), Some(ApiState::NoConnection))]);
+        assert_eq!(
+            changes,
+            vec![
+                (parse_time(&t0.to_rfc3339()), Some(ApiState::Ok)),
+                (parse_time(&t1.to_rfc3339()), Some(ApiState::NoConnection))
+            ]
+        );
     }
 
     #[test]

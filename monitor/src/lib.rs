@@ -1,25 +1,25 @@
-//! dms-tray's shell: the adapters around the functional core
-//! (`dms_tray_core`): the HTTP client and its poll loops, the pipeline that
-//! feeds the core, the simulator, the configuration file, the command line,
-//! and the Tauri app with its tray, popup, commands and settings.
+//! dms-tray's monitor: the always-on process that users start. It polls,
+//! owns the tray icon, the notifications, the history and the settings, and
+//! answers `status` and `simulate`; it carries no web engine. The popup is
+//! a separate, short-lived program (`dms-tray-popup`) that it starts on a
+//! click and talks to over a private channel.
 
 pub mod app;
+pub mod autostart;
+pub mod browser;
+pub mod channel;
 pub mod cli;
 pub mod client;
-pub mod commands;
 pub mod config_file;
 pub mod demo;
 pub mod history_store;
 pub mod logging;
 pub mod notifier;
-pub mod open;
-pub mod pipeline;
+pub mod owner;
 pub mod poller;
-pub mod popup;
+pub mod popup_process;
 pub mod resume;
-pub mod settings;
 pub mod simulator;
-pub mod state;
 pub mod status;
 pub mod tray;
 pub mod tray_art;

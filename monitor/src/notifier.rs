@@ -49,7 +49,12 @@ impl Notifier {
                 None
             }
         };
-        Notifier { shown: Shown::default(), showings: AtomicU64::new(0), capabilities, on_response: Arc::new(on_response) }
+        Notifier {
+            shown: Shown::default(),
+            showings: AtomicU64::new(0),
+            capabilities,
+            on_response: Arc::new(on_response),
+        }
     }
 
     /// Shows an alert; a failure is logged, never fatal.
@@ -119,6 +124,9 @@ fn escape_markup(text: &str) -> String {
 mod tests {
     #[test]
     fn markup_is_escaped() {
-        assert_eq!(super::escape_markup("<img src=x onerror=alert(1)> & co"), "&lt;img src=x onerror=alert(1)&gt; &amp; co");
+        assert_eq!(
+            super::escape_markup("<img src=x onerror=alert(1)> & co"),
+            "&lt;img src=x onerror=alert(1)&gt; &amp; co"
+        );
     }
 }

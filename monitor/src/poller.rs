@@ -21,6 +21,8 @@ pub struct Polled {
     pub organization: Uuid,
     pub outcome: PollOutcome,
     pub at: DateTime<Utc>,
+    /// How long reading the document took, when there was one.
+    pub parse_time: Option<std::time::Duration>,
 }
 
 /// The running poll loops; dropping it stops them.
@@ -57,7 +59,8 @@ async fn poll_loop(
         let outcome = client.poll().await;
         let polled_at = Instant::now();
         let next = schedule.next(&outcome, fastrand::f64());
-        if out.send(Polled { organization, outcome, at: Utc::now() }).await.is_err() {
+        let parse_time = client.take_parse_time();
+        if out.send(Polled { organization, outcome, at: Utc::now(), parse_time }).await.is_err() {
             return;
         }
         tokio::select! {

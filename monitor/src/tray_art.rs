@@ -248,14 +248,7 @@ fn arc(pb: &mut PathBuilder, (cx, cy): (f32, f32), r: f32, from: f32, to: f32) {
     for i in 0..pieces {
         let (a0, a1) = (from + step * i as f32, from + step * (i + 1) as f32);
         let (p0, p1) = (at(a0), at(a1));
-        pb.cubic_to(
-            p0.0 - k * a0.sin(),
-            p0.1 + k * a0.cos(),
-            p1.0 + k * a1.sin(),
-            p1.1 - k * a1.cos(),
-            p1.0,
-            p1.1,
-        );
+        pb.cubic_to(p0.0 - k * a0.sin(), p0.1 + k * a0.cos(), p1.0 + k * a1.sin(), p1.1 - k * a1.cos(), p1.0, p1.1);
     }
 }
 

@@ -183,3 +183,19 @@ fn help_and_version_exit_0() {
     let output = dms_tray(&["--version"], None);
     assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), format!("dms-tray {}", env!("CARGO_PKG_VERSION")));
 }
+
+/// The monitor runs all day: it must not load a web engine or a GUI
+/// toolkit. `ldd` lists every shared library it would load, directly or not.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_monitor_links_no_gtk_webkit_or_icu() {
+    let output = Command::new("ldd").arg(env!("CARGO_BIN_EXE_dms-tray")).output().expect("ldd runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let libraries = String::from_utf8_lossy(&output.stdout);
+    assert!(libraries.contains("libc.so"), "ldd read the binary: {libraries}");
+    for forbidden in ["libgtk", "libgdk", "libwebkit2gtk", "libjavascriptcoregtk", "libicu", "libsoup"] {
+        assert!(!libraries.contains(forbidden), "the monitor links {forbidden}:\n{libraries}");
+    }
+    let count = libraries.lines().filter(|l| l.contains(".so")).count();
+    eprintln!("the monitor loads {count} shared libraries");
+}

@@ -14,7 +14,12 @@ use crate::support::{failure_message, Harness};
 
 /// Injects `fault`, polls, checks the error kind, message and the states the
 /// user sees, then checks the next poll recovers with the real states.
-async fn fault_then_recovery(fault: serde_json::Value, kind: PollErrorKind, message: &str, systems_shown_as: Option<ApiState>) {
+async fn fault_then_recovery(
+    fault: serde_json::Value,
+    kind: PollErrorKind,
+    message: &str,
+    systems_shown_as: Option<ApiState>,
+) {
     let mut h = Harness::start().await;
     assert!(matches!(h.poll().await, PollOutcome::Fresh { .. }));
     let reported: Vec<ApiState> = h.org().systems.iter().map(|s| s.state).collect();
@@ -96,8 +101,13 @@ async fn retry_after_as_an_http_date() {
 
 #[tokio::test]
 async fn a_slow_answer_times_out_and_shows_unknown() {
-    fault_then_recovery(json!({ "delayMs": 5000 }), PollErrorKind::Timeout, "timed out after 2 s", Some(ApiState::Unknown))
-        .await;
+    fault_then_recovery(
+        json!({ "delayMs": 5000 }),
+        PollErrorKind::Timeout,
+        "timed out after 2 s",
+        Some(ApiState::Unknown),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -118,7 +128,10 @@ async fn duplicate_system_ids_are_not_a_document() {
     h.fault(json!({ "duplicateIds": true })).await;
     let outcome = h.poll().await;
     let message = failure_message(&outcome);
-    assert!(message.starts_with("not a status document: system id ") && message.ends_with(" appears twice"), "{message}");
+    assert!(
+        message.starts_with("not a status document: system id ") && message.ends_with(" appears twice"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -187,7 +200,13 @@ async fn etag_and_max_age_are_honoured_and_the_headers_sent() {
 fn client_for(url: &str, timeout: Duration) -> dms_tray::client::OrgClient {
     let timeouts = dms_tray::client::Timeouts { connect: timeout, total: timeout };
     let url = url.parse().unwrap();
-    dms_tray::client::OrgClient::new(dms_tray::client::http_client(timeouts), &url, uuid::Uuid::nil(), "key".into(), timeouts)
+    dms_tray::client::OrgClient::new(
+        dms_tray::client::http_client(timeouts),
+        &url,
+        uuid::Uuid::nil(),
+        "key".into(),
+        timeouts,
+    )
 }
 
 #[tokio::test]
@@ -234,6 +253,10 @@ async fn a_body_over_16_mib_is_refused() {
     for with_length in [true, false] {
         let url = oversized_server(with_length).await;
         let outcome = client_for(&url, Duration::from_secs(20)).poll().await;
-        assert_eq!(failure_message(&outcome), "not a status document: larger than 16 MiB", "length given: {with_length}");
+        assert_eq!(
+            failure_message(&outcome),
+            "not a status document: larger than 16 MiB",
+            "length given: {with_length}"
+        );
     }
 }

@@ -4,6 +4,6 @@
 
 mod cli;
 mod faults;
-mod support;
 #[path = "../common/simulate.rs"]
 mod simulate;
+mod support;

@@ -169,6 +169,11 @@ impl Home {
             .env("LIBGL_ALWAYS_SOFTWARE", "1");
     }
 
+    /// The monitor's channel, where a popup connects.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.join("runtime/dms-tray/monitor.sock")
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("state/dms-tray/dms-tray.log")).unwrap_or_default()
     }
@@ -193,6 +198,12 @@ impl App {
         assert!(status.success(), "kill -s {signal}");
     }
 
+    /// The pids of the app's child processes named `name`.
+    pub fn children(&self, name: &str) -> Vec<u32> {
+        let output = Command::new("pgrep").args(["-P", &self.child.id().to_string(), "-x", name]).output().unwrap();
+        String::from_utf8_lossy(&output.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect()
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
@@ -212,9 +223,14 @@ impl Drop for App {
     }
 }
 
-/// The release binary under test.
+/// The release binary under test: the monitor.
 pub fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_dms-tray"))
+}
+
+/// The popup's binary, which cargo builds beside the monitor's.
+pub fn popup_binary() -> PathBuf {
+    binary().with_file_name("dms-tray-popup")
 }
 
 /// Polls `probe` until it gives a value, or fails the test naming `what`.

@@ -49,8 +49,11 @@ impl Dunst {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
         let config = dir.join("dunstrc");
-        std::fs::write(&config, format!("[global]\n    follow = none\n[record]\n    summary = \"*\"\n    script = {}\n", script.display()))
-            .unwrap();
+        std::fs::write(
+            &config,
+            format!("[global]\n    follow = none\n[record]\n    summary = \"*\"\n    script = {}\n", script.display()),
+        )
+        .unwrap();
         let mut command = Command::new("dunst");
         desktop.apply(&mut command);
         let child = command.arg("-config").arg(&config).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
@@ -66,7 +69,11 @@ impl Dunst {
         desktop.apply(&mut command);
         let output = command.args(args).output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
-        if output.status.success() { Ok(text) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
+        if output.status.success() {
+            Ok(text)
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
     }
 
     fn shown(&self) -> Vec<Shown> {
@@ -279,4 +286,49 @@ fn after_a_freeze_only_the_real_changes_are_told_once() {
         "one round: the change that lasted, once; not the one that came and went"
     );
     assert!(desktop.home.log().contains("resumed after"), "the freeze was noticed");
+}
+
+#[test]
+fn a_killed_popup_leaves_the_monitor_polling_and_notifying_and_the_next_click_opens_a_new_one() {
+    const POPUP_TITLE: &str = "dms-tray systems";
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("popup-kill");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let app = start_app(&desktop, &watcher);
+    let item = watcher.item(&watcher.items()[0]);
+
+    item.activate(1200, 12);
+    wait_for(Duration::from_secs(30), "the popup", || desktop.display.has_window(POPUP_TITLE).then_some(()));
+    let popups = app.children("dms-tray-popup");
+    assert_eq!(popups.len(), 1, "one popup process, a child of the monitor");
+    let killed = Command::new("kill").args(["-KILL", &popups[0].to_string()]).status().unwrap();
+    assert!(killed.success());
+    wait_for(Duration::from_secs(10), "the popup's window to go", || {
+        (!desktop.display.has_window(POPUP_TITLE)).then_some(())
+    });
+
+    // The monitor goes on polling and notifying.
+    let (_, ok_systems) = ok_systems(&simulator);
+    patch(&simulator, &ok_systems[0], "noConnection");
+    dunst.wait_for_summary(&format!("{}: No connection to dataminer.services", ok_systems[0]));
+    let log = wait_for(Duration::from_secs(10), "the log to tell of the popup's end", || {
+        Some(desktop.home.log()).filter(|log| log.contains("ended unexpectedly"))
+    });
+    assert!(log.contains("signal: 9"), "{log}");
+
+    // The next click opens a fresh popup.
+    item.activate(1200, 12);
+    wait_for(Duration::from_secs(30), "a new popup", || desktop.display.has_window(POPUP_TITLE).then_some(()));
+    let fresh = app.children("dms-tray-popup");
+    assert_eq!(fresh.len(), 1);
+    assert_ne!(fresh, popups, "a new process");
+    item.activate(1200, 12);
+    wait_for(Duration::from_secs(10), "the popup to close", || {
+        (!desktop.display.has_window(POPUP_TITLE)).then_some(())
+    });
+    wait_for(Duration::from_secs(10), "the popup's process to end", || {
+        app.children("dms-tray-popup").is_empty().then_some(())
+    });
 }

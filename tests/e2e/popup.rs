@@ -1,13 +1,15 @@
-//! The real popup, driven through tauri-driver and WebKitWebDriver: it
-//! lists the simulator's systems, shows a change made through the control
-//! API within one poll interval, and a click on a connected system opens its
-//! remote access in the browser.
+//! The real popup, `dms-tray-popup`, driven through tauri-driver and
+//! WebKitWebDriver and connected to a running monitor: it lists the
+//! simulator's systems, shows a change made through the control API within
+//! one poll interval, and a click on a connected system opens its remote
+//! access in the browser. And the popup's process is expendable: killed,
+//! the monitor goes on and the next click opens a fresh one.
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::desktop::{wait_for, Desktop};
+use crate::desktop::{wait_for, App, Desktop};
 use crate::simulate::SimulateProcess;
 use crate::sni::StatusNotifierWatcher;
 use crate::webdriver::Driver;
@@ -39,7 +41,9 @@ fn the_popup_lists_systems_follows_changes_and_opens_remote_access() {
     let desktop = Desktop::new("popup");
     desktop.home.write_config(&simulator.config("5s"));
     let _panel = StatusNotifierWatcher::start(&desktop.bus.address);
-    let driver = Driver::start(&desktop, &["--popup"]);
+    let _monitor = App::start(&desktop, &[]);
+    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let driver = Driver::start(&desktop, &[]);
 
     let document = simulator.control("GET", "/control/document", None);
     let expected = document["systems"].as_array().unwrap().len();
@@ -95,7 +99,9 @@ fn screenshot_of_the_popup() {
     let desktop = Desktop::new("screenshot");
     desktop.home.write_config(&simulator.config("60s"));
     let _panel = StatusNotifierWatcher::start(&desktop.bus.address);
-    let driver = Driver::start(&desktop, &["--popup"]);
+    let _monitor = App::start(&desktop, &[]);
+    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let driver = Driver::start(&desktop, &[]);
     wait_for(Duration::from_secs(30), "the systems in the popup", || (rows(&driver).len() > 1).then_some(()));
     // Let fonts and layout settle.
     std::thread::sleep(Duration::from_secs(1));

@@ -141,8 +141,8 @@ impl Item {
                 };
                 let (id, props, _): (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>) =
                     child.try_into().expect("a dbusmenu layout node");
-                let separator = props.get("type").and_then(|t| String::try_from(t.clone()).ok()).as_deref()
-                    == Some("separator");
+                let separator =
+                    props.get("type").and_then(|t| String::try_from(t.clone()).ok()).as_deref() == Some("separator");
                 let label = if separator {
                     "---".to_string()
                 } else {

@@ -10,7 +10,7 @@ use crate::desktop::{wait_for, App, Desktop};
 use crate::simulate::SimulateProcess;
 use crate::sni::StatusNotifierWatcher;
 
-/// The popup window's title (src-tauri/src/popup.rs).
+/// The popup window's title (src-tauri/src/window.rs).
 const POPUP_TITLE: &str = "dms-tray systems";
 const START: Duration = Duration::from_secs(30);
 /// One poll interval (5 s) and the time to draw, with room for a loaded machine.
@@ -20,7 +20,11 @@ fn set_all_ok(simulator: &SimulateProcess) {
     let document = simulator.control("GET", "/control/document", None);
     for system in document["systems"].as_array().unwrap() {
         let path = format!("/control/systems/{}", system["id"].as_str().unwrap());
-        simulator.control("PATCH", &path, Some(json!({ "state": "ok", "cloudGateways": { "connected": 2, "total": 2 } })));
+        simulator.control(
+            "PATCH",
+            &path,
+            Some(json!({ "state": "ok", "cloudGateways": { "connected": 2, "total": 2 } })),
+        );
     }
 }
 
@@ -79,7 +83,7 @@ fn the_tray_icon_follows_the_worst_state_and_quit_exits_cleanly() {
     ] {
         assert!(labels.iter().any(|l| l == expected), "{expected} in {labels:?}");
     }
-    assert!(labels[0].ends_with("1 of 12 need attention"), "{labels:?}");
+    assert!(labels[0].ends_with("1 of 12 needs attention"), "{labels:?}");
     item.click_menu("Pause notifications for 1 hour");
     wait_for(Duration::from_secs(10), "the menu to offer to resume notifications", || {
         item.menu_entries().into_iter().find(|(_, label)| label.starts_with("Resume notifications (paused until "))

@@ -1,5 +1,5 @@
-//! A small W3C WebDriver client for tauri-driver, which starts the real app
-//! and hands its web view to WebKitWebDriver.
+//! A small W3C WebDriver client for tauri-driver, which starts the real
+//! popup program and hands its web view to WebKitWebDriver.
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::desktop::{binary, wait_for, Desktop};
+use crate::desktop::{popup_binary, wait_for, Desktop};
 
 /// tauri-driver, with one session on the app; both end when dropped.
 pub struct Driver {
@@ -19,7 +19,8 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver on free ports and the app with `args` through it.
+    /// Starts tauri-driver on free ports and, through it, the popup with
+    /// `args`, connected to the monitor that runs on `desktop`.
     pub fn start(desktop: &Desktop, args: &[&str]) -> Driver {
         let port = free_port();
         let native_port = free_port();
@@ -31,9 +32,7 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("tauri-driver runs (scripts/setup.sh installs it with cargo install)");
-        wait_for(Duration::from_secs(10), "tauri-driver to listen", || {
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        });
+        wait_for(Duration::from_secs(10), "tauri-driver to listen", || TcpStream::connect(("127.0.0.1", port)).ok());
         let mut driver = Driver {
             child,
             base: format!("http://127.0.0.1:{port}"),
@@ -41,8 +40,11 @@ impl Driver {
             runtime: tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
             http: crate::simulate::http(),
         };
+        let socket = desktop.home.socket();
+        let mut popup_args = vec!["--socket", socket.to_str().unwrap()];
+        popup_args.extend_from_slice(args);
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
-            "tauri:options": { "application": binary(), "args": args }
+            "tauri:options": { "application": popup_binary(), "args": popup_args }
         } } });
         let created = driver.request("POST", "/session", Some(capabilities));
         driver.session = created["sessionId"].as_str().expect("a WebDriver session").to_string();
@@ -96,7 +98,8 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if !self.session.is_empty() {
             let url = format!("{}/session/{}", self.base, self.session);
-            let _ = self.runtime.block_on(async { self.http.delete(url).timeout(Duration::from_secs(10)).send().await });
+            let _ =
+                self.runtime.block_on(async { self.http.delete(url).timeout(Duration::from_secs(10)).send().await });
         }
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -7,9 +7,15 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use futures_util::StreamExt;
+use tokio::sync::mpsc::UnboundedSender;
 
-use crate::pipeline::{Control, PipelineControl};
+#[cfg(target_os = "linux")]
+mod linux;
+
+use crate::owner::Command;
+
+/// Where resumes are told.
+type Control = UnboundedSender<Command>;
 
 /// How often the clocks are compared.
 const TICK: Duration = Duration::from_secs(2);
@@ -17,69 +23,15 @@ const TICK: Duration = Duration::from_secs(2);
 const JUMP: Duration = Duration::from_secs(10);
 
 /// Watches for resumes for as long as the app runs; each one tells the
-/// pipeline, which shows the states as updating and polls at once.
-pub async fn watch(control: PipelineControl) {
-    let logind = SystemSignal {
-        service: "org.freedesktop.login1",
-        path: "/org/freedesktop/login1",
-        interface: "org.freedesktop.login1.Manager",
-        signal: "PrepareForSleep",
-    };
-    let network = SystemSignal {
-        service: "org.freedesktop.NetworkManager",
-        path: "/org/freedesktop/NetworkManager",
-        interface: "org.freedesktop.NetworkManager",
-        signal: "StateChanged",
-    };
-    tokio::join!(
-        // PrepareForSleep(false): the machine woke up.
-        logind.refresh_when(control.clone(), "resumed from sleep (logind)", |going_to_sleep: bool| !going_to_sleep),
-        network.refresh_when(control.clone(), "the network is back", |state: u32| state == NM_CONNECTED_GLOBAL),
-        watch_clocks(control),
-    );
+/// owner, which shows the states as updating and polls at once.
+pub async fn watch(control: Control) {
+    #[cfg(target_os = "linux")]
+    tokio::join!(linux::watch_system_bus(control.clone()), watch_clocks(control));
+    #[cfg(not(target_os = "linux"))]
+    watch_clocks(control).await;
 }
 
-/// NetworkManager's state for full connectivity (`NM_STATE_CONNECTED_GLOBAL`).
-const NM_CONNECTED_GLOBAL: u32 = 70;
-
-/// A signal of a system service, on the system bus.
-struct SystemSignal {
-    service: &'static str,
-    path: &'static str,
-    interface: &'static str,
-    signal: &'static str,
-}
-
-impl SystemSignal {
-    /// Polls every organization whenever the signal's argument passes `test`;
-    /// without a system bus or the service, says so once and returns.
-    async fn refresh_when<T>(self, control: PipelineControl, why: &str, test: impl Fn(T) -> bool)
-    where
-        T: serde::de::DeserializeOwned + zbus::zvariant::Type,
-    {
-        if let Err(e) = self.listen(&control, why, test).await {
-            log::info!("no {} signals ({e}); resumes are found by the clocks", self.signal);
-        }
-    }
-
-    async fn listen<T>(&self, control: &PipelineControl, why: &str, test: impl Fn(T) -> bool) -> zbus::Result<()>
-    where
-        T: serde::de::DeserializeOwned + zbus::zvariant::Type,
-    {
-        let connection = zbus::Connection::system().await?;
-        let proxy = zbus::Proxy::new(&connection, self.service, self.path, self.interface).await?;
-        let mut signals = proxy.receive_signal(self.signal).await?;
-        while let Some(signal) = signals.next().await {
-            if test(signal.body().deserialize()?) {
-                log::info!("{why}: polling every organization now");
-                control.send(Control::Resumed);
-            }
-        }
-        Ok(())
-    }
-}
-
-async fn watch_clocks(control: PipelineControl) {
+async fn watch_clocks(control: Control) {
     let mut wall = SystemTime::now();
     let mut monotonic = Instant::now();
     loop {
@@ -89,7 +41,7 @@ async fn watch_clocks(control: PipelineControl) {
         let wall_elapsed = now_wall.duration_since(wall).unwrap_or_default();
         if let Some(gap) = resumed(slept, wall_elapsed) {
             log::info!("resumed after {}: polling every organization now", humantime::format_duration(gap));
-            control.send(Control::Resumed);
+            let _ = control.send(Command::Resumed);
         }
         (wall, monotonic) = (now_wall, now_monotonic);
     }

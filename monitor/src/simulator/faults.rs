@@ -17,11 +17,7 @@ use super::model::ModelError;
 #[serde(try_from = "FaultSpec")]
 pub(crate) enum Fault {
     /// An error status, with an optional `Retry-After` and a body of the given kind.
-    Status {
-        status: StatusCode,
-        retry_after: Option<HeaderValue>,
-        body: ErrorBody,
-    },
+    Status { status: StatusCode, retry_after: Option<HeaderValue>, body: ErrorBody },
     /// Waits, then answers normally.
     Delay(Duration),
     /// A 200 sign-in page in HTML, as a misconfigured proxy would send.
@@ -81,11 +77,7 @@ impl TryFrom<FaultSpec> for Fault {
                 .filter(|s| s.is_client_error() || s.is_server_error())
                 .ok_or_else(|| format!("`status` {status} is not an error status; write 400 to 599, e.g. 503"))?;
             let retry_after = spec.retry_after.map(|v| header("retryAfter", v)).transpose()?;
-            faults.push(Fault::Status {
-                status,
-                retry_after,
-                body: spec.body.unwrap_or_default(),
-            });
+            faults.push(Fault::Status { status, retry_after, body: spec.body.unwrap_or_default() });
         }
         if let Some(ms) = spec.delay_ms {
             faults.push(Fault::Delay(Duration::from_millis(ms)));
@@ -133,9 +125,7 @@ impl FaultRequest {
     pub(crate) fn remaining(&self) -> Result<Remaining, ModelError> {
         match (self.count, self.sticky) {
             (None, true) => Ok(Remaining::UntilCleared),
-            (Some(_), true) => Err(ModelError::Invalid(
-                "Give either `count` or `\"sticky\": true`, not both.".into(),
-            )),
+            (Some(_), true) => Err(ModelError::Invalid("Give either `count` or `\"sticky\": true`, not both.".into())),
             (Some(0), false) => Err(ModelError::Invalid("`count` must be at least 1.".into())),
             (count, false) => Ok(Remaining::Times(count.unwrap_or(1))),
         }
@@ -157,36 +147,21 @@ mod tests {
                 body: ErrorBody::Json
             })
         );
-        assert_eq!(
-            fault(serde_json::json!({"delayMs": 20})),
-            Ok(Fault::Delay(Duration::from_millis(20)))
-        );
+        assert_eq!(fault(serde_json::json!({"delayMs": 20})), Ok(Fault::Delay(Duration::from_millis(20))));
         assert!(fault(serde_json::json!({})).unwrap_err().contains("exactly one"));
-        assert!(fault(serde_json::json!({"html200": true, "truncated": true}))
-            .unwrap_err()
-            .contains("found 2"));
-        assert!(fault(serde_json::json!({"status": 200}))
-            .unwrap_err()
-            .contains("not an error status"));
+        assert!(fault(serde_json::json!({"html200": true, "truncated": true})).unwrap_err().contains("found 2"));
+        assert!(fault(serde_json::json!({"status": 200})).unwrap_err().contains("not an error status"));
         assert!(fault(serde_json::json!({"truncated": true, "body": "html"}))
             .unwrap_err()
             .contains("go with `status`"));
-        assert!(fault(serde_json::json!({"staus": 503}))
-            .unwrap_err()
-            .contains("unknown field"));
+        assert!(fault(serde_json::json!({"staus": 503})).unwrap_err().contains("unknown field"));
     }
 
     #[test]
     fn fault_requests_default_to_one_request() {
         let request = |json: serde_json::Value| serde_json::from_value::<FaultRequest>(json).unwrap().remaining();
-        assert_eq!(
-            request(serde_json::json!({"fault": {"html200": true}})),
-            Ok(Remaining::Times(1))
-        );
-        assert_eq!(
-            request(serde_json::json!({"fault": {"html200": true}, "count": 3})),
-            Ok(Remaining::Times(3))
-        );
+        assert_eq!(request(serde_json::json!({"fault": {"html200": true}})), Ok(Remaining::Times(1)));
+        assert_eq!(request(serde_json::json!({"fault": {"html200": true}, "count": 3})), Ok(Remaining::Times(3)));
         assert_eq!(
             request(serde_json::json!({"fault": {"html200": true}, "count": null, "sticky": true})),
             Ok(Remaining::UntilCleared)

@@ -82,13 +82,7 @@ impl Simulator {
             }
         });
         log::info!("simulator serving organization {organization_id} on http://{address}");
-        Ok(Simulator {
-            address,
-            organization_id,
-            key,
-            stop,
-            server,
-        })
+        Ok(Simulator { address, organization_id, key, stop, server })
     }
 
     /// The `apiUrl` of the simulated organization, without a trailing slash.
@@ -134,11 +128,7 @@ mod tests {
     const KEY_HEADER: &str = "Ocp-Apim-Subscription-Key";
 
     async fn start(scenario: Scenario, run_timeline: bool) -> (Simulator, reqwest::Client) {
-        let options = SimulatorOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            scenario,
-            run_timeline,
-        };
+        let options = SimulatorOptions { listen: "127.0.0.1:0".parse().unwrap(), scenario, run_timeline };
         let simulator = Simulator::start(options).await.unwrap();
         // reqwest is built without a crypto provider, even for plain http.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -151,12 +141,7 @@ mod tests {
     }
 
     async fn poll(sim: &Simulator, client: &reqwest::Client) -> reqwest::Response {
-        client
-            .get(status_url(sim))
-            .header(KEY_HEADER, sim.key())
-            .send()
-            .await
-            .unwrap()
+        client.get(status_url(sim)).header(KEY_HEADER, sim.key()).send().await.unwrap()
     }
 
     async fn control(client: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> reqwest::Response {
@@ -188,36 +173,20 @@ mod tests {
         let document = parse_document(&ok.bytes().await.unwrap()).unwrap();
         assert_eq!(document.organization.id, sim.organization_id());
         let remote = document.systems[0].remote_access.url.as_deref().unwrap();
-        assert_eq!(
-            remote,
-            format!("{}/remote/{}/", sim.base_url(), document.systems[0].dns_label)
-        );
+        assert_eq!(remote, format!("{}/remote/{}/", sim.base_url(), document.systems[0].dns_label));
 
         let url = status_url(&sim);
-        let not_modified = client
-            .get(&url)
-            .header(KEY_HEADER, sim.key())
-            .header(IF_NONE_MATCH, &etag)
-            .send()
-            .await
-            .unwrap();
+        let not_modified =
+            client.get(&url).header(KEY_HEADER, sim.key()).header(IF_NONE_MATCH, &etag).send().await.unwrap();
         assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(not_modified.headers()[ETAG], etag.as_str());
         assert!(not_modified.bytes().await.unwrap().is_empty());
 
         let refused = [
             (client.get(&url).send().await.unwrap(), StatusCode::UNAUTHORIZED),
+            (client.get(&url).header(KEY_HEADER, "wrong").send().await.unwrap(), StatusCode::UNAUTHORIZED),
             (
-                client.get(&url).header(KEY_HEADER, "wrong").send().await.unwrap(),
-                StatusCode::UNAUTHORIZED,
-            ),
-            (
-                client
-                    .get(&url)
-                    .header(KEY_HEADER, "demo-key-without-status-permission")
-                    .send()
-                    .await
-                    .unwrap(),
+                client.get(&url).header(KEY_HEADER, "demo-key-without-status-permission").send().await.unwrap(),
                 StatusCode::FORBIDDEN,
             ),
             (
@@ -245,14 +214,7 @@ mod tests {
             assert!(!error_code(response).await.1.is_empty());
         }
 
-        let log: Value = json(
-            client
-                .get(format!("{}/control/requests", sim.base_url()))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let log: Value = json(client.get(format!("{}/control/requests", sim.base_url())).send().await.unwrap()).await;
         assert_eq!(log["count"], 7);
         assert_eq!(log["recent"][1]["headers"]["if-none-match"], etag.as_str());
         assert_eq!(log["recent"][0]["headers"]["ocp-apim-subscription-key"], sim.key());
@@ -274,58 +236,30 @@ mod tests {
         for _ in 0..2 {
             let response = poll(&sim, &client).await;
             assert_eq!(response.headers()[RETRY_AFTER], "36");
-            assert_eq!(
-                error_code(response).await,
-                (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable".into())
-            );
+            assert_eq!(error_code(response).await, (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable".into()));
         }
         assert_eq!(poll(&sim, &client).await.status(), StatusCode::OK);
 
-        control(
-            &client,
-            reqwest::Method::POST,
-            faults.clone(),
-            json!({"fault": {"html200": true}, "sticky": true}),
-        )
-        .await;
+        control(&client, reqwest::Method::POST, faults.clone(), json!({"fault": {"html200": true}, "sticky": true}))
+            .await;
         for _ in 0..2 {
             let response = poll(&sim, &client).await;
             assert_eq!(response.status(), StatusCode::OK);
-            assert!(response.headers()[CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html"));
+            assert!(response.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
         }
         let cleared = client.delete(&faults).send().await.unwrap();
         assert_eq!(cleared.status(), StatusCode::NO_CONTENT);
 
-        control(
-            &client,
-            reqwest::Method::POST,
-            faults.clone(),
-            json!({"fault": {"delayMs": 200}}),
-        )
-        .await;
+        control(&client, reqwest::Method::POST, faults.clone(), json!({"fault": {"delayMs": 200}})).await;
         let started = std::time::Instant::now();
         assert_eq!(poll(&sim, &client).await.status(), StatusCode::OK);
         assert!(started.elapsed() >= Duration::from_millis(200));
-        control(
-            &client,
-            reqwest::Method::POST,
-            faults.clone(),
-            json!({"fault": {"duplicateIds": true}}),
-        )
-        .await;
+        control(&client, reqwest::Method::POST, faults.clone(), json!({"fault": {"duplicateIds": true}})).await;
         let duplicated = poll(&sim, &client).await.bytes().await.unwrap();
         assert!(parse_document(&duplicated).is_err());
 
-        let bad = control(
-            &client,
-            reqwest::Method::POST,
-            faults,
-            json!({"fault": {"status": 503, "html200": true}}),
-        )
-        .await;
+        let bad =
+            control(&client, reqwest::Method::POST, faults, json!({"fault": {"status": 503, "html200": true}})).await;
         assert_eq!(error_code(bad).await.0, StatusCode::BAD_REQUEST);
         sim.shutdown().await;
     }
@@ -372,10 +306,7 @@ mod tests {
             json!({"state": "ok"}),
         )
         .await;
-        assert_eq!(
-            error_code(unknown).await,
-            (StatusCode::NOT_FOUND, "SystemNotFound".into())
-        );
+        assert_eq!(error_code(unknown).await, (StatusCode::NOT_FOUND, "SystemNotFound".into()));
 
         let max_age = control(
             &client,
@@ -404,34 +335,17 @@ mod tests {
         let system: dms_tray_core::api::System = json(created).await;
         assert_eq!(system.dns_label, "labco");
 
-        let page = client
-            .get(format!("{}monitoring/", system.remote_access.url.unwrap()))
-            .send()
-            .await
-            .unwrap();
+        let page = client.get(format!("{}monitoring/", system.remote_access.url.unwrap())).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
-        assert!(
-            html.contains("Simulated remote access to &lt;Lab &amp; Co&gt; — monitoring"),
-            "{html}"
-        );
-        let unknown = client
-            .get(format!("{}/remote/labco/cube/", sim.base_url()))
-            .send()
-            .await
-            .unwrap();
+        assert!(html.contains("Simulated remote access to &lt;Lab &amp; Co&gt; — monitoring"), "{html}");
+        let unknown = client.get(format!("{}/remote/labco/cube/", sim.base_url())).send().await.unwrap();
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
         let deleted = client.delete(format!("{systems}/{}", system.id)).send().await.unwrap();
         assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-        let document: SystemsDocument = json(
-            client
-                .get(format!("{}/control/document", sim.base_url()))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let document: SystemsDocument =
+            json(client.get(format!("{}/control/document", sim.base_url())).send().await.unwrap()).await;
         assert!(document.systems.iter().all(|s| s.id != system.id));
         sim.shutdown().await;
     }

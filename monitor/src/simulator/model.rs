@@ -251,18 +251,11 @@ impl Model {
         if self.recent_requests.len() == RECENT_REQUESTS {
             self.recent_requests.pop_front();
         }
-        self.recent_requests.push_back(RecordedRequest {
-            at: now,
-            path: path.to_owned(),
-            headers: recorded,
-        });
+        self.recent_requests.push_back(RecordedRequest { at: now, path: path.to_owned(), headers: recorded });
     }
 
     pub(crate) fn requests(&self) -> RequestLog<'_> {
-        RequestLog {
-            count: self.request_count,
-            recent: &self.recent_requests,
-        }
+        RequestLog { count: self.request_count, recent: &self.recent_requests }
     }
 }
 
@@ -384,10 +377,9 @@ impl NewSystem {
         let dns_label = self.dns_label.unwrap_or_else(|| dns_label_for(&self.name));
         Ok(System {
             id: self.id.unwrap_or_else(Uuid::new_v4),
-            remote_access: self.remote_access.unwrap_or_else(|| RemoteAccess {
-                enabled: true,
-                url: Some(remote_access_url(base_url, &dns_label)),
-            }),
+            remote_access: self
+                .remote_access
+                .unwrap_or_else(|| RemoteAccess { enabled: true, url: Some(remote_access_url(base_url, &dns_label)) }),
             name: self.name,
             dns_label,
             kind: self.kind.map_or(SystemKind::SelfHosted, |k| k.0),
@@ -406,11 +398,7 @@ pub(crate) fn remote_access_url(base_url: &str, dns_label: &str) -> String {
 
 /// A DNS label made from a name: its ASCII letters and digits, in lowercase.
 pub(crate) fn dns_label_for(name: &str) -> String {
-    let label: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let label: String = name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
     if label.is_empty() {
         "dms".into()
     } else {
@@ -435,23 +423,17 @@ pub(crate) struct KindName(pub SystemKind);
 
 impl<'de> Deserialize<'de> for KindName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let choices = [
-            ("selfHosted", SystemKind::SelfHosted),
-            ("dataMinerAsAService", SystemKind::DataMinerAsAService),
-        ];
+        let choices =
+            [("selfHosted", SystemKind::SelfHosted), ("dataMinerAsAService", SystemKind::DataMinerAsAService)];
         pick(&String::deserialize(d)?, "type", &choices).map(KindName)
     }
 }
 
 fn pick<T: Copy, E: de::Error>(value: &str, what: &str, choices: &[(&str, T)]) -> Result<T, E> {
-    choices
-        .iter()
-        .find(|(name, _)| *name == value)
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            let names: Vec<String> = choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-            E::custom(format!("unknown {what} \"{value}\"; write one of {}", names.join(", ")))
-        })
+    choices.iter().find(|(name, _)| *name == value).map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<String> = choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+        E::custom(format!("unknown {what} \"{value}\"; write one of {}", names.join(", ")))
+    })
 }
 
 #[cfg(test)]
@@ -497,17 +479,11 @@ mod tests {
         let org = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
         let other = "5f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
         assert_eq!(m.authorize(org, Some("key")), Ok(()));
-        assert_eq!(
-            m.authorize("skyline", Some("key")),
-            Err(ModelError::BadOrganizationId("skyline".into()))
-        );
+        assert_eq!(m.authorize("skyline", Some("key")), Err(ModelError::BadOrganizationId("skyline".into())));
         assert_eq!(m.authorize(org, None), Err(ModelError::MissingKey));
         assert_eq!(m.authorize(org, Some("nope")), Err(ModelError::InvalidKey));
         assert_eq!(m.authorize(org, Some("weak")), Err(ModelError::NoPermission));
-        assert_eq!(
-            m.authorize(other, Some("key")),
-            Err(ModelError::NoSuchOrganization(other.parse().unwrap()))
-        );
+        assert_eq!(m.authorize(other, Some("key")), Err(ModelError::NoSuchOrganization(other.parse().unwrap())));
     }
 
     #[test]
@@ -518,27 +494,17 @@ mod tests {
             let changed = m.patch_system(selector, &patch(serde_json::json!({"dataMinerVersion": null})), now());
             assert_eq!(changed.unwrap().name, "Gent Headend");
         }
-        assert_eq!(
-            m.remove_system("Brugge", now()),
-            Err(ModelError::NoSuchSystem("Brugge".into()))
-        );
+        assert_eq!(m.remove_system("Brugge", now()), Err(ModelError::NoSuchSystem("Brugge".into())));
     }
 
     #[test]
     fn leaving_ok_records_when_the_system_was_last_seen() {
         let mut m = model();
-        let down = m
-            .patch_system("Ziine", &patch(serde_json::json!({"state": "noConnection"})), later(3))
-            .unwrap();
+        let down = m.patch_system("Ziine", &patch(serde_json::json!({"state": "noConnection"})), later(3)).unwrap();
         assert_eq!(down.last_seen_online, Some(later(3)));
         // Staying down does not move it.
-        let still = m
-            .patch_system(
-                "Ziine",
-                &patch(serde_json::json!({"state": "dmsNotResponding"})),
-                later(5),
-            )
-            .unwrap();
+        let still =
+            m.patch_system("Ziine", &patch(serde_json::json!({"state": "dmsNotResponding"})), later(5)).unwrap();
         assert_eq!(still.last_seen_online, Some(later(3)));
         let given = m
             .patch_system(
@@ -554,16 +520,10 @@ mod tests {
     fn etag_and_generated_at_move_only_with_the_content() {
         let mut m = model();
         let etag = m.etag().to_owned();
-        m.patch_system("Ziine", &patch(serde_json::json!({"state": "ok"})), later(1))
-            .unwrap();
+        m.patch_system("Ziine", &patch(serde_json::json!({"state": "ok"})), later(1)).unwrap();
         assert_eq!((m.etag(), m.document().generated_at), (etag.as_str(), now()));
 
-        m.patch_system(
-            "Ziine",
-            &patch(serde_json::json!({"cloudGateways": {"connected": 0}})),
-            later(2),
-        )
-        .unwrap();
+        m.patch_system("Ziine", &patch(serde_json::json!({"cloudGateways": {"connected": 0}})), later(2)).unwrap();
         assert_ne!(m.etag(), etag);
         assert_eq!(m.document().generated_at, later(2));
         assert_eq!(m.systems()[0].cloud_gateways, CloudGateways { connected: 0, total: 1 });
@@ -574,10 +534,7 @@ mod tests {
     fn adding_checks_ids_and_removing_changes_the_document() {
         let mut m = model();
         let ziine = m.systems()[0].clone();
-        assert_eq!(
-            m.add_system(ziine.clone(), later(1)),
-            Err(ModelError::DuplicateSystem(ziine.id))
-        );
+        assert_eq!(m.add_system(ziine.clone(), later(1)), Err(ModelError::DuplicateSystem(ziine.id)));
         let removed = m.remove_system("ziine", later(2)).unwrap();
         assert_eq!(removed.id, ziine.id);
         assert_eq!(m.systems().len(), 1);
@@ -589,10 +546,7 @@ mod tests {
         let s = system("São Paulo Teleport");
         assert_eq!(s.dns_label, "sopauloteleport");
         assert_eq!((s.kind, s.state), (SystemKind::SelfHosted, ApiState::Ok));
-        assert_eq!(
-            s.remote_access.url.as_deref(),
-            Some("http://127.0.0.1:1/remote/sopauloteleport/")
-        );
+        assert_eq!(s.remote_access.url.as_deref(), Some("http://127.0.0.1:1/remote/sopauloteleport/"));
         assert_eq!(s.last_seen_online, Some(now()));
     }
 
@@ -602,15 +556,7 @@ mod tests {
         m.queue_fault(Fault::Html200, Remaining::Times(2));
         m.queue_fault(Fault::Truncated, Remaining::UntilCleared);
         let taken: Vec<_> = (0..4).map(|_| m.take_fault()).collect();
-        assert_eq!(
-            taken,
-            [
-                Some(Fault::Html200),
-                Some(Fault::Html200),
-                Some(Fault::Truncated),
-                Some(Fault::Truncated)
-            ]
-        );
+        assert_eq!(taken, [Some(Fault::Html200), Some(Fault::Html200), Some(Fault::Truncated), Some(Fault::Truncated)]);
         m.clear_faults();
         assert_eq!(m.take_fault(), None);
     }
@@ -618,11 +564,7 @@ mod tests {
     #[test]
     fn states_and_types_are_read_strictly() {
         let err = serde_json::from_value::<SystemPatch>(serde_json::json!({"state": "okay"})).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains(r#"unknown state "okay"; write one of "ok", "dmsNotResponding""#),
-            "{err}"
-        );
+        assert!(err.to_string().contains(r#"unknown state "okay"; write one of "ok", "dmsNotResponding""#), "{err}");
         let err = serde_json::from_value::<NewSystem>(serde_json::json!({"name": "a", "type": "cloud"})).unwrap_err();
         assert!(err.to_string().contains("unknown type"), "{err}");
     }

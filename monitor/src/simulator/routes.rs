@@ -57,10 +57,7 @@ async fn systems(
     if let Err(refusal) = model.authorize(&organization_id, key) {
         return refusal.into_response();
     }
-    let cache = [
-        (ETAG, model.etag().to_owned()),
-        (CACHE_CONTROL, format!("max-age={}", model.max_age)),
-    ];
+    let cache = [(ETAG, model.etag().to_owned()), (CACHE_CONTROL, format!("max-age={}", model.max_age))];
     if matches_etag(&headers, model.etag()) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
@@ -83,20 +80,12 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
 fn fault_response(fault: Fault, model: &Model) -> Option<Response> {
     let json = |body: Vec<u8>| ([(CONTENT_TYPE, "application/json")], body).into_response();
     let response = match fault {
-        Fault::Status {
-            status,
-            retry_after,
-            body,
-        } => {
+        Fault::Status { status, retry_after, body } => {
             let mut response = match body {
                 ErrorBody::Json => error_body(status, "Simulated fault"),
                 ErrorBody::Html => {
                     let reason = status.canonical_reason().unwrap_or("Error");
-                    Html(format!(
-                        "<html><body><h1>{} {reason}</h1></body></html>",
-                        status.as_u16()
-                    ))
-                    .into_response()
+                    Html(format!("<html><body><h1>{} {reason}</h1></body></html>", status.as_u16())).into_response()
                 }
                 ErrorBody::Empty => Body::empty().into_response(),
             };
@@ -167,23 +156,14 @@ const APPS: [&str; 3] = ["root", "monitoring", "dashboard"];
 /// Stands in for a DMS web app behind remote access, so that opening it
 /// from the tray works offline.
 fn remote_page(model: &Model, dns_label: &str, app: &str) -> Response {
-    let system = model
-        .systems()
-        .iter()
-        .find(|s| s.dns_label == dns_label && s.remote_access.enabled);
+    let system = model.systems().iter().find(|s| s.dns_label == dns_label && s.remote_access.enabled);
     let (Some(system), true) = (system, APPS.contains(&app)) else {
         return error_body(StatusCode::NOT_FOUND, "No such remote-access page");
     };
     let name = escape_html(&system.name);
     let label = escape_html(&system.dns_label);
-    let real = format!(
-        "https://{label}-{}.on.dataminer.services/{app}/",
-        model.organization().url_label
-    );
-    let links: Vec<String> = APPS
-        .iter()
-        .map(|a| format!("<a href=\"/remote/{label}/{a}/\">{a}</a>"))
-        .collect();
+    let real = format!("https://{label}-{}.on.dataminer.services/{app}/", model.organization().url_label);
+    let links: Vec<String> = APPS.iter().map(|a| format!("<a href=\"/remote/{label}/{a}/\">{a}</a>")).collect();
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name} — {app}</title></head>\
          <body><h1>Simulated remote access to {name} — {app}</h1>\

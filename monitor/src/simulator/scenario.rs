@@ -196,11 +196,7 @@ impl fmt::Display for Action {
                 if let Some(StateName(state)) = patch.state {
                     write!(f, " {state}")?;
                 }
-                if let Some(GatewaysPatch {
-                    connected: Some(c),
-                    total: Some(t),
-                }) = patch.cloud_gateways
-                {
+                if let Some(GatewaysPatch { connected: Some(c), total: Some(t) }) = patch.cloud_gateways {
                     write!(f, " {c}/{t} gateways")?;
                 }
                 if let Some(name) = &patch.name {
@@ -282,17 +278,10 @@ struct RawStep {
 impl RawScenario {
     fn validate(self) -> Result<Scenario, Invalid> {
         let label = &self.organization.url_label;
-        if label.get_ref().is_empty()
-            || !label
-                .get_ref()
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        if label.get_ref().is_empty() || !label.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         {
             let suggestion = dns_label_for(label.get_ref());
-            return Err((
-                label.span(),
-                format!("a urlLabel holds only a-z and 0-9; write e.g. \"{suggestion}\""),
-            ));
+            return Err((label.span(), format!("a urlLabel holds only a-z and 0-9; write e.g. \"{suggestion}\"")));
         }
         let organization = Organization {
             id: self.organization.id,
@@ -321,10 +310,7 @@ impl RawScenario {
             timeline.push(step);
         }
         let repeat = self.repeat.as_ref().is_some_and(|r| *r.get_ref());
-        if let Some(flag) = self
-            .repeat
-            .filter(|_| repeat && timeline.last().is_some_and(|l| l.at.is_zero()))
-        {
+        if let Some(flag) = self.repeat.filter(|_| repeat && timeline.last().is_some_and(|l| l.at.is_zero())) {
             let message =
                 "a repeating timeline needs its last step after \"0s\"; give it a later `at` or write `repeat = false`";
             return Err((flag.span(), message.into()));
@@ -359,12 +345,7 @@ impl RawSystem {
             gateways: gateways.unwrap_or(CloudGateways { connected: 1, total: 1 }),
             version: self.version.unwrap_or_else(|| DEFAULT_VERSION.into()),
             remote_access: self.remote_access.unwrap_or(true),
-            last_seen_ago: self
-                .last_seen
-                .as_ref()
-                .map(parse_duration)
-                .transpose()?
-                .unwrap_or_default(),
+            last_seen_ago: self.last_seen.as_ref().map(parse_duration).transpose()?.unwrap_or_default(),
         };
         Ok((spec, span))
     }
@@ -378,15 +359,9 @@ impl RawStep {
         let gateways = self.gateways.as_ref().map(parse_gateways).transpose()?;
         let patch = SystemPatch {
             state: self.state,
-            cloud_gateways: gateways.map(|g| GatewaysPatch {
-                connected: Some(g.connected),
-                total: Some(g.total),
-            }),
+            cloud_gateways: gateways.map(|g| GatewaysPatch { connected: Some(g.connected), total: Some(g.total) }),
             name: self.name,
-            remote_access: self.remote_access.map(|on| RemoteAccessPatch {
-                enabled: Some(on),
-                url: None,
-            }),
+            remote_access: self.remote_access.map(|on| RemoteAccessPatch { enabled: Some(on), url: None }),
             last_seen_online: None,
             data_miner_version: self.version.map(Some),
         };
@@ -422,31 +397,19 @@ impl RawStep {
         }
         match (self.fault, self.count) {
             (Some(_), Some(count)) if *count.get_ref() == 0 => {
-                return Err((
-                    count.span(),
-                    "`count` is how many status requests get the fault; write 1 or more".into(),
-                ))
+                return Err((count.span(), "`count` is how many status requests get the fault; write 1 or more".into()))
             }
-            (Some(fault), count) => actions.push(Action::Fault {
-                fault,
-                count: count.map_or(1, Spanned::into_inner),
-            }),
+            (Some(fault), count) => actions.push(Action::Fault { fault, count: count.map_or(1, Spanned::into_inner) }),
             (None, Some(count)) => return Err((count.span(), "`count` goes with `fault`".into())),
             (None, None) => {}
         }
         match actions.len() {
-            1 => Ok(Step {
-                at,
-                action: actions.remove(0),
-            }),
+            1 => Ok(Step { at, action: actions.remove(0) }),
             0 => Err((
                 at_span,
                 "this step does nothing; give it `system` and a change, `add`, `remove` or `fault`".into(),
             )),
-            _ => Err((
-                at_span,
-                "a step does one thing; split it into [[timeline]] steps with the same `at`".into(),
-            )),
+            _ => Err((at_span, "a step does one thing; split it into [[timeline]] steps with the same `at`".into())),
         }
     }
 }
@@ -454,10 +417,7 @@ impl RawStep {
 fn parse_gateways(list: &Spanned<Vec<u32>>) -> Result<CloudGateways, Invalid> {
     match **list.get_ref() {
         [connected, total] if connected <= total => Ok(CloudGateways { connected, total }),
-        _ => Err((
-            list.span(),
-            "gateways are [connected, total] with connected <= total; write e.g. [2, 3]".into(),
-        )),
+        _ => Err((list.span(), "gateways are [connected, total] with connected <= total; write e.g. [2, 3]".into())),
     }
 }
 
@@ -465,10 +425,7 @@ fn parse_duration(text: &Spanned<String>) -> Result<Duration, Invalid> {
     humantime::parse_duration(text.get_ref()).map_err(|e| {
         (
             text.span(),
-            format!(
-                "\"{}\" is not a duration ({e}); write e.g. \"45s\", \"2m 30s\" or \"4h\"",
-                text.get_ref()
-            ),
+            format!("\"{}\" is not a duration ({e}); write e.g. \"45s\", \"2m 30s\" or \"4h\"", text.get_ref()),
         )
     })
 }
@@ -490,10 +447,7 @@ impl Known {
             } else {
                 continue;
             };
-            return Err((
-                span,
-                format!("another system already has this {clash}; give each system its own {clash}"),
-            ));
+            return Err((span, format!("another system already has this {clash}; give each system its own {clash}")));
         }
         self.0.push(spec);
         Ok(())
@@ -510,11 +464,7 @@ impl Known {
                 let names: Vec<String> = self.0.iter().map(|s| format!("\"{}\"", s.name)).collect();
                 let message = format!(
                     "no system \"{wanted}\" exists at this step; write one of {}",
-                    if names.is_empty() {
-                        "the systems above (there are none)".into()
-                    } else {
-                        names.join(", ")
-                    }
+                    if names.is_empty() { "the systems above (there are none)".into() } else { names.join(", ") }
                 );
                 (selector.span(), message)
             })
@@ -589,10 +539,7 @@ remove = "lab"
         let systems = model.systems();
         assert_eq!(systems[0].state, ApiState::DmsNotResponding);
         assert_eq!(systems[0].cloud_gateways, CloudGateways { connected: 1, total: 3 });
-        assert_eq!(
-            systems[1].remote_access.url.as_deref(),
-            Some("http://127.0.0.1:9/remote/lab/")
-        );
+        assert_eq!(systems[1].remote_access.url.as_deref(), Some("http://127.0.0.1:9/remote/lab/"));
         scenario.timeline[2].action.apply(&mut model, now).unwrap();
         assert!(model.take_fault().is_some());
         scenario.timeline[3].action.apply(&mut model, now).unwrap();
@@ -605,18 +552,10 @@ remove = "lab"
         let systems = &scenario.systems;
         assert!((10..=14).contains(&systems.len()));
         let count = |state| systems.iter().filter(|s| s.state == state).count();
-        assert_eq!(
-            (count(ApiState::DmsNotResponding), count(ApiState::NoConnection)),
-            (1, 1)
-        );
-        assert!(systems
-            .iter()
-            .any(|s| s.state == ApiState::Ok && s.gateways.is_degraded()));
+        assert_eq!((count(ApiState::DmsNotResponding), count(ApiState::NoConnection)), (1, 1));
+        assert!(systems.iter().any(|s| s.state == ApiState::Ok && s.gateways.is_degraded()));
         assert!(systems.iter().any(|s| s.kind == SystemKind::DataMinerAsAService));
-        assert!(
-            systems.iter().all(|s| s.id.is_some()),
-            "fixed ids keep the output stable"
-        );
+        assert!(systems.iter().all(|s| s.id.is_some()), "fixed ids keep the output stable");
         assert!(scenario.no_permission_key.is_some());
         assert!(scenario.repeat);
         // Something changes within the first minute; after that, calm enough
@@ -627,11 +566,7 @@ remove = "lab"
         let mut previous = busy[0].at;
         for step in &busy[1..] {
             let gap = step.at - previous;
-            assert!(
-                (60..=180).contains(&gap.as_secs()),
-                "a gap of {gap:?} before {}",
-                step.action
-            );
+            assert!((60..=180).contains(&gap.as_secs()), "a gap of {gap:?} before {}", step.action);
             previous = step.at;
         }
     }
@@ -646,10 +581,7 @@ remove = "lab"
             step.action.apply(&mut model, now).unwrap();
         }
         let summary = |systems: &[System]| -> Vec<_> {
-            systems
-                .iter()
-                .map(|s| (s.id, s.name.clone(), s.state, s.cloud_gateways))
-                .collect()
+            systems.iter().map(|s| (s.id, s.name.clone(), s.state, s.cloud_gateways)).collect()
         };
         assert_eq!(summary(model.systems()), summary(&before));
     }
@@ -700,7 +632,7 @@ remove = "lab"
                 }),
                 None => PollOutcome::Fresh { document: model.document(), etag: None, max_age: None },
             };
-            let transitions = monitor.record(org, &outcome, now);
+            let transitions = monitor.record(org, &outcome, now).transitions;
             let alerts = policy.on_poll(org, &transitions, monitor.view(), now, now.time());
             let hour = (elapsed.as_secs() / 3600) as usize;
             per_hour[hour] += alerts.len();
@@ -725,10 +657,7 @@ remove = "lab"
             r#"demo.toml:17:9: unknown state "notResponding"; write one of "ok", "dmsNotResponding", "noConnection", "unknown""#
         );
         let unknown = MINIMAL.replace("system = \"Ziine\"", "system = \"Zine\"");
-        assert_eq!(
-            error(&unknown),
-            r#"demo.toml:16:10: no system "Zine" exists at this step; write one of "Ziine""#
-        );
+        assert_eq!(error(&unknown), r#"demo.toml:16:10: no system "Zine" exists at this step; write one of "Ziine""#);
         let removed_twice = MINIMAL.replace("at = \"1m\"\nadd", "at = \"1m\"\nremove = \"Ziine\"\nadd");
         assert!(error(&removed_twice).contains("a step does one thing"));
         let bad_duration = MINIMAL.replace("\"1m 30s\"", "\"soon\"");

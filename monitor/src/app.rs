@@ -1,0 +1,83 @@
+//! The tray app: claims the channel (or hands over to the monitor that
+//! already runs), starts the demo's simulator when there is no
+//! configuration, and wires the tray, the notifications, the resume watcher
+//! and the channel to the one owner of the state.
+
+use std::process::ExitCode;
+
+use dms_tray_core::config::Config;
+use dms_tray_core::ipc::ToMonitor;
+use tokio::sync::mpsc;
+
+use crate::channel::{self, Claim};
+use crate::config_file::{self, ConfigLocation};
+use crate::history_store::HistoryStore;
+use crate::notifier::Notifier;
+use crate::owner::{Command, Inbox, Owner, Setup};
+use crate::{demo, logging, resume};
+
+/// How the app starts.
+pub struct Launch {
+    pub location: ConfigLocation,
+    /// `None` runs the demo: asked for with `--demo`, or the first run
+    /// without a configuration file.
+    pub config: Option<Config>,
+    /// Open the popup at once (`--popup`).
+    pub popup: bool,
+}
+
+pub fn run(launch: Launch) -> Result<ExitCode, String> {
+    // One thread does it all; the tray and notification actions have their own.
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start: {e}"))?;
+    runtime.block_on(run_monitor(launch))
+}
+
+async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
+    let socket = channel::socket_path();
+    let listener = match channel::claim(&socket).await {
+        Ok(Claim::Listening(listener)) => listener,
+        Ok(Claim::AlreadyRunning(stream)) => {
+            log::info!("dms-tray already runs: opening its popup");
+            channel::tell(stream, &ToMonitor::ShowPopup { settings: false })
+                .await
+                .map_err(|e| format!("dms-tray already runs, but does not answer at {}: {e}", socket.display()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(format!("cannot listen at {}: {e}", socket.display())),
+    };
+    let demo = launch.config.is_none();
+    let (config, _simulator) = match launch.config {
+        Some(config) => (config, None),
+        None => {
+            log::warn!("running the demo: no configuration at {} (or --demo given)", launch.location.path.display());
+            let demo = demo::start(true).await.map_err(|e| format!("cannot start the simulator: {e}"))?;
+            (demo.config, Some(demo.simulator))
+        }
+    };
+    let keys = config_file::resolve_keys(&config)?;
+
+    let (commands, commands_rx) = mpsc::unbounded_channel();
+    let (sessions, sessions_rx) = mpsc::unbounded_channel();
+    let owner_uid = channel::owner_uid(&socket).map_err(|e| format!("cannot read {}: {e}", socket.display()))?;
+    tokio::spawn(channel::serve(listener, owner_uid, sessions));
+    tokio::spawn(resume::watch(commands.clone()));
+
+    let notifier = Notifier::new({
+        let commands = commands.clone();
+        move |response| {
+            let _ = commands.send(Command::Notification(response));
+        }
+    });
+    // The demo keeps its history apart from the real one.
+    let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
+    let history = HistoryStore::open(&logging::state_dir().join(history_file));
+    let setup = Setup { config, keys, location: launch.location, demo, history, socket: socket.clone() };
+    let (owner, polled) = Owner::start(setup, notifier, commands.clone());
+    if launch.popup {
+        let _ = commands.send(Command::ShowPopup { settings: false });
+    }
+    owner.run(polled, Inbox { commands: commands_rx, sessions: sessions_rx }).await;
+    let _ = std::fs::remove_file(&socket);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,650 @@
+//! The one owner of the monitor's state: the core's monitor and view, the
+//! notification policy, the history, the settings and the popup's process.
+//! Everything else sends it messages (poll outcomes, tray clicks and menu
+//! items, notification actions, resumes, the popup's requests) and it
+//! answers them one at a time, so that no state is shared or locked.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef};
+use dms_tray_core::api::ApiState;
+use dms_tray_core::config::Config;
+use dms_tray_core::config_edit::{set_notifications, set_poll_interval};
+use dms_tray_core::history::strip;
+use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
+use dms_tray_core::menu::{home_url, organization_line, tray_menu, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
+use dms_tray_core::monitor::Monitor;
+use dms_tray_core::popup::{popup_model, PopupModel};
+use dms_tray_core::remote::{remote_target, RemoteApp};
+use dms_tray_core::restart::{self, Known};
+use dms_tray_core::schedule::Schedule;
+use dms_tray_core::settings::{self, NotificationChoices, SettingsModel};
+use dms_tray_core::transitions::{Change, Named, Transition};
+use dms_tray_core::tray::{tooltip, tray_look};
+use dms_tray_core::view::{OrgView, View};
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
+
+use crate::channel::SessionEvent;
+use crate::client::{org_clients, Timeouts};
+use crate::config_file::ConfigLocation;
+use crate::history_store::HistoryStore;
+use crate::notifier::{Notifier, Response};
+use crate::poller::{Polled, Poller};
+use crate::popup_process::{self, Opening};
+use crate::tray::{Tray, TrayContent, TrayEvent};
+use crate::{autostart, browser};
+
+/// How long "Snooze 1 h" mutes a system.
+const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
+/// How many lines the History view shows at most.
+const HISTORY_LINES: usize = 500;
+/// A tray click this soon after the popup closed on focus loss is the click
+/// that took the focus away: it closes the popup rather than reopening it.
+const CLICK_AFTER_CLOSE: Duration = Duration::from_millis(400);
+/// How long a popup asked to close gets before it is ended.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// A message for the owner.
+#[derive(Debug)]
+pub enum Command {
+    Tray(TrayEvent),
+    Notification(Response),
+    /// The machine woke up or the network came back.
+    Resumed,
+    /// Open the popup (`--popup` at start).
+    ShowPopup {
+        settings: bool,
+    },
+    /// The popup's process ended.
+    PopupExited {
+        pid: u32,
+        status: String,
+        clean: bool,
+    },
+}
+
+/// What the owner starts from.
+pub struct Setup {
+    pub config: Config,
+    pub keys: Vec<String>,
+    pub location: ConfigLocation,
+    /// Running against the built-in simulator rather than a configuration.
+    pub demo: bool,
+    pub history: HistoryStore,
+    /// Where the channel listens, for the popup to connect to.
+    pub socket: PathBuf,
+}
+
+/// The receiving ends of everything the owner listens to.
+pub struct Inbox {
+    pub commands: UnboundedReceiver<Command>,
+    pub sessions: UnboundedReceiver<(u64, SessionEvent)>,
+}
+
+/// The popup's process and its session on the channel.
+#[derive(Default)]
+struct PopupSlot {
+    /// The running process: its pid, and the way to end it.
+    process: Option<(u32, oneshot::Sender<()>)>,
+    session: Option<(u64, UnboundedSender<ToPopup>)>,
+    /// Open the Settings view once the popup says hello.
+    settings_pending: bool,
+    closed_on_focus_loss: Option<Instant>,
+    /// Why the last popup could not start, until one does.
+    problem: Option<String>,
+    /// The running popup said hello: it started.
+    greeted: bool,
+}
+
+impl PopupSlot {
+    fn is_open(&self) -> bool {
+        self.process.is_some() || self.session.is_some()
+    }
+
+    fn send(&self, message: ToPopup) {
+        if let Some((_, session)) = &self.session {
+            let _ = session.send(message);
+        }
+    }
+}
+
+pub struct Owner {
+    config: Config,
+    keys: Vec<String>,
+    location: ConfigLocation,
+    demo: bool,
+    monitor: Monitor,
+    alerts: AlertPolicy,
+    history: HistoryStore,
+    /// The last known states found at start, until each organization's
+    /// first good poll has been compared with them.
+    known_at_start: Vec<Known>,
+    tray: Option<Tray>,
+    notifier: Notifier,
+    popup: PopupSlot,
+    /// Clients that connected and have not yet said what they are.
+    pending: HashMap<u64, UnboundedSender<ToPopup>>,
+    socket: PathBuf,
+    poller: Poller,
+    polled: mpsc::Sender<Polled>,
+    http: reqwest::Client,
+    commands: UnboundedSender<Command>,
+}
+
+impl Owner {
+    /// Sets up the state and starts polling; `commands` is the sender of
+    /// the owner's own inbox (for the popup's process watcher).
+    pub fn start(
+        setup: Setup,
+        notifier: Notifier,
+        commands: UnboundedSender<Command>,
+    ) -> (Owner, mpsc::Receiver<Polled>) {
+        let Setup { config, keys, location, demo, history, socket } = setup;
+        let known_at_start = history.last_known().unwrap_or_else(|e| {
+            log::warn!("cannot read the last known states: {e}");
+            Vec::new()
+        });
+        let timeouts = Timeouts::default();
+        let http = crate::client::http_client(timeouts);
+        let (polled, polled_rx) = mpsc::channel(64);
+        let clients = org_clients(&config, &keys, &http, timeouts);
+        let poller = Poller::start(clients, Schedule::new(config.poll_interval), polled.clone());
+        let monitor = Monitor::of(&config);
+        let first = tray_content(monitor.view(), None, None);
+        // Without a StatusNotifier host (GNOME without its extension), the
+        // app still runs; a second launch opens the popup.
+        let tray = Tray::start(first, {
+            let commands = commands.clone();
+            move |event| {
+                let _ = commands.send(Command::Tray(event));
+            }
+        })
+        .inspect_err(|e| log::error!("{e}; run dms-tray again to open the popup"))
+        .ok();
+        let owner = Owner {
+            monitor,
+            alerts: AlertPolicy::new(config.notifications.clone()),
+            config,
+            keys,
+            location,
+            demo,
+            history,
+            known_at_start,
+            tray,
+            notifier,
+            popup: PopupSlot::default(),
+            pending: HashMap::new(),
+            socket,
+            poller,
+            polled,
+            http,
+            commands,
+        };
+        (owner, polled_rx)
+    }
+
+    /// Runs until Quit.
+    pub async fn run(mut self, mut polled: mpsc::Receiver<Polled>, mut inbox: Inbox) {
+        self.show_in_tray();
+        loop {
+            tokio::select! {
+                Some(poll) = polled.recv() => self.on_poll(poll),
+                Some(command) = inbox.commands.recv() => {
+                    if self.on_command(command) == Flow::Quit {
+                        break;
+                    }
+                }
+                Some((session, event)) = inbox.sessions.recv() => {
+                    if self.on_session(session, event) == Flow::Quit {
+                        break;
+                    }
+                }
+                else => break,
+            }
+        }
+        self.close_popup();
+        log::info!("quit");
+    }
+
+    fn on_poll(&mut self, poll: Polled) {
+        let started = Instant::now();
+        let recorded = self.monitor.record(poll.organization, &poll.outcome, poll.at);
+        if let (Some(parse), true) = (poll.parse_time, recorded.view_changed) {
+            let systems = self.org(poll.organization).map_or(0, |o| o.systems.len());
+            log::debug!(
+                "poll of {}: {systems} systems, parsed in {:.1} ms, diffed in {:.1} ms",
+                poll.organization,
+                parse.as_secs_f64() * 1000.0,
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        for transition in &recorded.transitions {
+            log::info!("transition: {}", serde_json::to_string(transition).unwrap_or_default());
+        }
+        let Some(org) = self.monitor.view().organizations.iter().find(|o| o.id == poll.organization) else {
+            return;
+        };
+        let away = while_away(&mut self.known_at_start, org, poll.at);
+        // An unchanged poll has nothing to write.
+        if recorded.view_changed || !away.transitions.is_empty() {
+            let mut transitions = away.transitions;
+            transitions.extend_from_slice(&recorded.transitions);
+            if let Err(e) = self.history.record(org, &transitions, poll.at) {
+                log::error!("cannot write the history: {e}");
+            }
+        }
+        let local_time = chrono::Local::now().time();
+        let alerts =
+            self.alerts.on_poll(poll.organization, &recorded.transitions, self.monitor.view(), poll.at, local_time);
+        for alert in away.digest.iter().chain(&alerts) {
+            self.notifier.show(alert);
+        }
+        if recorded.view_changed {
+            self.show_in_tray();
+        }
+        self.push_model();
+    }
+
+    fn org(&self, id: uuid::Uuid) -> Option<&OrgView> {
+        self.monitor.view().organizations.iter().find(|o| o.id == id)
+    }
+
+    fn on_command(&mut self, command: Command) -> Flow {
+        match command {
+            Command::Tray(TrayEvent::Clicked(at)) => self.toggle_popup(at),
+            Command::Tray(TrayEvent::Menu(action)) => return self.on_menu(action),
+            Command::Notification(Response::Open(system)) => {
+                if let Err(e) = self.open_remote(system.organization, system.system, RemoteApp::Root) {
+                    log::warn!("cannot open remote access from a notification: {}", e.message);
+                }
+            }
+            Command::Notification(Response::Snooze(system)) => {
+                log::info!("snoozed a system for an hour");
+                self.alerts.snooze(system, Utc::now() + SNOOZE);
+            }
+            Command::Resumed => {
+                self.monitor.mark_updating();
+                self.show_in_tray();
+                self.push_model();
+                self.poller.refresh_now();
+            }
+            Command::ShowPopup { settings } => self.show_popup(Opening { at: None, settings }),
+            Command::PopupExited { pid, status, clean } => self.on_popup_exit(pid, &status, clean),
+        }
+        Flow::Continue
+    }
+
+    fn on_menu(&mut self, action: MenuAction) -> Flow {
+        let open = |url: &str| {
+            if let Err(e) = browser::open(url) {
+                log::warn!("{e}");
+            }
+        };
+        match action {
+            MenuAction::ShowPopup => self.show_popup(Opening::default()),
+            MenuAction::RefreshNow => self.poller.refresh_now(),
+            MenuAction::OpenHome(organization) => open(&home_url(organization)),
+            MenuAction::OpenAdmin => open(ADMIN_URL),
+            MenuAction::PlatformStatus => open(PLATFORM_STATUS_URL),
+            MenuAction::PauseHour => self.pause(Some(Utc::now() + chrono::Duration::hours(1))),
+            MenuAction::PauseUntilTomorrow => self.pause(Some(tomorrow_morning())),
+            MenuAction::ResumeNotifications => self.pause(None),
+            MenuAction::Settings => self.show_popup(Opening { at: None, settings: true }),
+            MenuAction::Quit => return Flow::Quit,
+        }
+        Flow::Continue
+    }
+
+    /// Pauses notifications until `until` (`None` resumes them); changes
+    /// still go to the history.
+    fn pause(&mut self, until: Option<DateTime<Utc>>) {
+        self.alerts.pause(until);
+        log::info!("notifications paused until {until:?}");
+        self.show_in_tray();
+    }
+
+    fn on_session(&mut self, session: u64, event: SessionEvent) -> Flow {
+        match event {
+            SessionEvent::Opened(sender) => {
+                // Kept until the client says what it is.
+                self.pending.insert(session, sender);
+            }
+            SessionEvent::Message(ToMonitor::ShowPopup { settings }) => {
+                log::info!("another launch of dms-tray asked for the popup");
+                self.show_popup(Opening { at: None, settings });
+            }
+            SessionEvent::Message(ToMonitor::PopupHello) => {
+                if let Some(sender) = self.pending.remove(&session) {
+                    if let Some((old, previous)) = self.popup.session.replace((session, sender)) {
+                        log::info!("a new popup replaces popup session {old}");
+                        let _ = previous.send(ToPopup::Close);
+                    }
+                    self.popup.problem = None;
+                    self.popup.greeted = true;
+                    self.popup.send(ToPopup::View { model: self.model() });
+                    if std::mem::take(&mut self.popup.settings_pending) {
+                        self.popup.send(ToPopup::ShowSettings);
+                    }
+                    log::info!("popup opened");
+                }
+            }
+            SessionEvent::Message(ToMonitor::Request { id, request }) => {
+                let result = self.answer(request);
+                self.reply(session, ToPopup::Reply { id, result });
+            }
+            SessionEvent::Message(ToMonitor::PopupClosing { reason }) => {
+                if reason == CloseReason::FocusLost {
+                    self.popup.closed_on_focus_loss = Some(Instant::now());
+                }
+                log::info!("popup closed ({reason:?})");
+            }
+            SessionEvent::Closed => {
+                self.pending.remove(&session);
+                if self.popup.session.as_ref().is_some_and(|(s, _)| *s == session) {
+                    self.popup.session = None;
+                }
+            }
+        }
+        Flow::Continue
+    }
+
+    fn reply(&self, session: u64, message: ToPopup) {
+        match &self.popup.session {
+            Some((s, sender)) if *s == session => {
+                let _ = sender.send(message);
+            }
+            _ => log::debug!("a reply to session {session}, which is not the popup's, was dropped"),
+        }
+    }
+
+    /// A popup's request, answered from the state.
+    fn answer(&mut self, request: Request) -> Result<Reply, RequestError> {
+        match request {
+            Request::GetView => Ok(Reply::View(Box::new(self.model()))),
+            Request::OpenRemote { organization_id, system_id, app } => {
+                self.open_remote(organization_id, system_id, app).map(|()| Reply::Done)
+            }
+            Request::RefreshNow => {
+                self.poller.refresh_now();
+                Ok(Reply::Done)
+            }
+            Request::GetSettings => Ok(Reply::Settings(self.settings())),
+            Request::SaveSettings { poll_interval, autostart, notifications } => {
+                self.save_settings(&poll_interval, autostart, notifications.as_ref()).map(|()| Reply::Done)
+            }
+            Request::GetHistory { query } => self
+                .history
+                .entries(&query, HISTORY_LINES)
+                .map(Reply::History)
+                .map_err(|e| RequestError::general(format!("Cannot read the history: {e}"))),
+            Request::GetStrip { organization_id, system_id, range } => {
+                let changes = self
+                    .history
+                    .state_changes(organization_id, system_id)
+                    .map_err(|e| RequestError::general(format!("Cannot read the history: {e}")))?;
+                let now = Utc::now();
+                Ok(Reply::Strip(strip(&changes, now - range.length(), now)))
+            }
+            Request::MuteSystem { organization_id, system_id, hours } => {
+                if !(1..=24 * 7).contains(&hours) {
+                    return Err(RequestError::general(format!("A mute lasts 1 to 168 hours, not {hours}")));
+                }
+                let until = Utc::now() + chrono::Duration::hours(hours.into());
+                self.alerts.snooze(SystemRef { organization: organization_id, system: system_id }, until);
+                log::info!("muted a system for {hours} h");
+                Ok(Reply::Done)
+            }
+        }
+    }
+
+    /// Opens `app` of a system's remote access, after checking again that
+    /// it may be opened: the caller's word is never taken for it.
+    fn open_remote(&self, organization: uuid::Uuid, system: uuid::Uuid, app: RemoteApp) -> Result<(), RequestError> {
+        let found = self
+            .org(organization)
+            .and_then(|o| o.systems.iter().find(|s| s.id == system))
+            .ok_or_else(|| RequestError::general("This system is no longer in the organization"))?;
+        let config = self
+            .config
+            .organizations
+            .iter()
+            .find(|o| o.id == organization)
+            .ok_or_else(|| RequestError::general("This organization is no longer configured"))?;
+        let url = remote_target(found, config, app).map_err(RequestError::general)?;
+        browser::open(url.as_str()).map_err(RequestError::general)
+    }
+
+    fn settings(&self) -> SettingsModel {
+        let path = &self.location.path;
+        SettingsModel {
+            poll_interval: humantime::format_duration(self.config.poll_interval).to_string(),
+            autostart: autostart::is_enabled(),
+            config_path: path.display().to_string(),
+            editable: !self.demo,
+            reason: self.demo.then(|| {
+                format!(
+                    "The demo has no configuration file. Write one at {} to watch your own organizations; \
+                     settings are saved there.",
+                    path.display()
+                )
+            }),
+            notifications: NotificationChoices::of(&self.alerts.settings),
+        }
+    }
+
+    fn save_settings(
+        &mut self,
+        poll_interval: &str,
+        autostart: bool,
+        notifications: Option<&NotificationChoices>,
+    ) -> Result<(), RequestError> {
+        if self.demo {
+            return Err(RequestError::general("The demo has no configuration file to save settings in."));
+        }
+        let interval = settings::poll_interval(poll_interval)?;
+        let current = self.alerts.settings.clone();
+        let alerts = match notifications {
+            Some(choices) => choices.apply(&current)?,
+            None => current.clone(),
+        };
+        if interval != self.config.poll_interval || alerts != current {
+            crate::config_file::rewrite(&self.location.path, |path, text| {
+                let text = set_poll_interval(path, text, interval)?;
+                set_notifications(path, &text, &alerts)
+            })
+            .map_err(RequestError::general)?;
+            if interval != self.config.poll_interval {
+                log::info!("polling every {}", humantime::format_duration(interval));
+                self.config.poll_interval = interval;
+                let clients = org_clients(&self.config, &self.keys, &self.http, Timeouts::default());
+                self.poller = Poller::start(clients, Schedule::new(interval), self.polled.clone());
+            }
+            self.alerts.settings = alerts;
+        }
+        if autostart::is_enabled() != autostart {
+            autostart::set(autostart).map_err(|e| RequestError::of(Field::Autostart, e))?;
+        }
+        Ok(())
+    }
+
+    /// The popup's model of the current view.
+    fn model(&self) -> PopupModel {
+        let demo_path = self.demo.then_some(self.location.path.as_path());
+        let alerts = &self.alerts;
+        popup_model(self.monitor.view(), &self.config.organizations, Utc::now(), demo_path, &|s| alerts.is_flapping(s))
+    }
+
+    /// Sends the model to the popup, when one is open.
+    fn push_model(&self) {
+        if self.popup.session.is_some() {
+            self.popup.send(ToPopup::View { model: self.model() });
+        }
+    }
+
+    fn show_in_tray(&mut self) {
+        let Some(tray) = &mut self.tray else { return };
+        let paused = self.alerts.paused_until(Utc::now());
+        let label = paused.map(|t| t.with_timezone(&chrono::Local).format("%a %H:%M").to_string());
+        tray.show(tray_content(self.monitor.view(), label.as_deref(), self.popup.problem.as_deref()));
+    }
+
+    /// The tray's left click: opens the popup, or closes it when open.
+    fn toggle_popup(&mut self, at: Option<(i32, i32)>) {
+        if self.popup.is_open() {
+            log::info!("popup closed by the tray icon");
+            self.close_popup();
+            return;
+        }
+        let just_closed = self.popup.closed_on_focus_loss.take().is_some_and(|t| t.elapsed() < CLICK_AFTER_CLOSE);
+        if just_closed {
+            log::info!("popup stays closed: the click on the tray icon took the focus from it");
+        } else {
+            self.show_popup(Opening { at, settings: false });
+        }
+    }
+
+    /// Opens the popup, or brings the open one to the settings.
+    fn show_popup(&mut self, opening: Opening) {
+        if self.popup.is_open() {
+            if opening.settings {
+                if self.popup.session.is_some() {
+                    self.popup.send(ToPopup::ShowSettings);
+                } else {
+                    self.popup.settings_pending = true;
+                }
+            }
+            return;
+        }
+        let program = popup_process::program();
+        match popup_process::spawn(&program, &self.socket, opening) {
+            Ok(child) => self.watch_popup(child),
+            Err(problem) => self.popup_problem(problem),
+        }
+    }
+
+    fn popup_problem(&mut self, problem: String) {
+        log::error!("the popup cannot open: {problem}");
+        self.popup.problem = Some(problem);
+        self.show_in_tray();
+    }
+
+    /// Waits for the popup's process to end, or ends it when asked.
+    fn watch_popup(&mut self, mut child: tokio::process::Child) {
+        let pid = child.id().unwrap_or_default();
+        let (end, ended) = oneshot::channel::<()>();
+        self.popup.process = Some((pid, end));
+        self.popup.greeted = false;
+        let commands = self.commands.clone();
+        tokio::spawn(async move {
+            let status = tokio::select! {
+                status = child.wait() => status,
+                _ = ended => {
+                    // Asked to close: a grace period, then the end.
+                    match tokio::time::timeout(CLOSE_GRACE, child.wait()).await {
+                        Ok(status) => status,
+                        Err(_) => {
+                            let _ = child.kill().await;
+                            child.wait().await
+                        }
+                    }
+                }
+            };
+            let (status, clean) = match status {
+                Ok(status) => (status.to_string(), status.success()),
+                Err(e) => (e.to_string(), false),
+            };
+            let _ = commands.send(Command::PopupExited { pid, status, clean });
+        });
+    }
+
+    fn close_popup(&mut self) {
+        self.popup.send(ToPopup::Close);
+        self.popup.session = None;
+        if let Some((_, end)) = self.popup.process.take() {
+            let _ = end.send(());
+        }
+    }
+
+    fn on_popup_exit(&mut self, pid: u32, status: &str, clean: bool) {
+        if self.popup.process.as_ref().is_some_and(|(p, _)| *p == pid) {
+            self.popup.process = None;
+        }
+        if clean {
+            log::debug!("the popup's process {pid} ended");
+        } else if !self.popup.greeted {
+            self.popup_problem(format!("dms-tray-popup ended at start ({status}); see the log"));
+        } else {
+            log::warn!("the popup's process {pid} ended unexpectedly ({status}); the next click opens a new one");
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// What changed in an organization while dms-tray was not running.
+#[derive(Default)]
+struct WhileAway {
+    transitions: Vec<Transition>,
+    digest: Option<Alert>,
+}
+
+/// What the tray shows of a view: the notifications' pause ("Mon 14:30")
+/// and why the popup cannot open, if so.
+fn tray_content(view: &View, paused_until: Option<&str>, popup_problem: Option<&str>) -> TrayContent {
+    let mut description: Vec<String> = view.organizations.iter().map(organization_line).collect();
+    if let Some(problem) = popup_problem {
+        description.push(format!("The popup cannot open: {problem}"));
+    }
+    TrayContent {
+        look: tray_look(view),
+        title: tooltip(view),
+        description: description.join("\n"),
+        menu: tray_menu(view, paused_until),
+    }
+}
+
+/// 08:00 local time tomorrow.
+fn tomorrow_morning() -> DateTime<Utc> {
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    tomorrow
+        .and_hms_opt(8, 0, 0)
+        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+        .map_or_else(|| Utc::now() + chrono::Duration::hours(12), |t| t.with_timezone(&Utc))
+}
+
+/// Compares the organization's first good poll with the states known
+/// at start, once.
+fn while_away(known: &mut Vec<Known>, org: &OrgView, at: DateTime<Utc>) -> WhileAway {
+    if org.error.is_some() || !org.has_data() || !known.iter().any(|k| k.organization == org.id) {
+        return WhileAway::default();
+    }
+    let changes = restart::away_changes(known, org);
+    known.retain(|k| k.organization != org.id);
+    let clock = |t: DateTime<Utc>| t.with_timezone(&chrono::Local).format("%H:%M").to_string();
+    let digest = restart::digest(org, &changes, &clock);
+    let organization = Named { id: org.id, name: org.name.clone() };
+    let transitions = changes
+        .iter()
+        .map(|c| Transition {
+            organization: organization.clone(),
+            system: Some(Named { id: c.system, name: c.name.clone() }),
+            at: c.last_seen_online.filter(|_| c.to != Some(ApiState::Ok)).unwrap_or(at),
+            change: match (c.from, c.to) {
+                (from, None) => Change::Removed { last_state: from.unwrap_or(ApiState::Unknown) },
+                (None, Some(state)) => Change::Added { state },
+                (Some(from), Some(to)) => {
+                    Change::State { from, to, last_seen_online: c.last_seen_online, cloud_gateways: Default::default() }
+                }
+            },
+        })
+        .collect();
+    WhileAway { transitions, digest }
+}

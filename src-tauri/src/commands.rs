@@ -1,0 +1,100 @@
+//! The page's commands: thin wrappers that hand each request to the
+//! monitor and give back its typed answer. The capability file grants the
+//! page these and no others.
+
+use dms_tray_core::history::{HistoryEntry, Strip};
+use dms_tray_core::ipc::{CloseReason, Reply, Request, RequestError, StripRange};
+use dms_tray_core::popup::PopupModel;
+use dms_tray_core::remote::RemoteApp;
+use dms_tray_core::settings::{NotificationChoices, SettingsModel};
+use tauri::{AppHandle, State};
+use uuid::Uuid;
+
+use crate::monitor::Monitor;
+
+type Answer<T> = Result<T, RequestError>;
+
+fn unexpected(reply: Reply) -> RequestError {
+    RequestError::general(format!("dms-tray answered something else than asked: {reply:?}"))
+}
+
+async fn done(monitor: &Monitor, request: Request) -> Answer<()> {
+    match monitor.ask(request).await? {
+        Reply::Done => Ok(()),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+pub async fn get_view(monitor: State<'_, Monitor>) -> Answer<PopupModel> {
+    monitor.model().await
+}
+
+#[tauri::command]
+pub async fn open_remote(
+    monitor: State<'_, Monitor>,
+    organization_id: Uuid,
+    system_id: Uuid,
+    app: RemoteApp,
+) -> Answer<()> {
+    done(&monitor, Request::OpenRemote { organization_id, system_id, app }).await
+}
+
+#[tauri::command]
+pub async fn refresh_now(monitor: State<'_, Monitor>) -> Answer<()> {
+    done(&monitor, Request::RefreshNow).await
+}
+
+#[tauri::command]
+pub fn hide_popup(app: AppHandle, monitor: State<'_, Monitor>) {
+    monitor.close(&app, CloseReason::Hidden);
+}
+
+#[tauri::command]
+pub async fn get_settings(monitor: State<'_, Monitor>) -> Answer<SettingsModel> {
+    match monitor.ask(Request::GetSettings).await? {
+        Reply::Settings(settings) => Ok(settings),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+pub async fn save_settings(
+    monitor: State<'_, Monitor>,
+    poll_interval: String,
+    autostart: bool,
+    notifications: Option<NotificationChoices>,
+) -> Answer<()> {
+    done(&monitor, Request::SaveSettings { poll_interval, autostart, notifications }).await
+}
+
+#[tauri::command]
+pub async fn get_history(monitor: State<'_, Monitor>, query: String) -> Answer<Vec<HistoryEntry>> {
+    match monitor.ask(Request::GetHistory { query }).await? {
+        Reply::History(entries) => Ok(entries),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+pub async fn get_strip(
+    monitor: State<'_, Monitor>,
+    organization_id: Uuid,
+    system_id: Uuid,
+    range: StripRange,
+) -> Answer<Strip> {
+    match monitor.ask(Request::GetStrip { organization_id, system_id, range }).await? {
+        Reply::Strip(strip) => Ok(strip),
+        other => Err(unexpected(other)),
+    }
+}
+
+#[tauri::command]
+pub async fn mute_system(
+    monitor: State<'_, Monitor>,
+    organization_id: Uuid,
+    system_id: Uuid,
+    hours: u32,
+) -> Answer<()> {
+    done(&monitor, Request::MuteSystem { organization_id, system_id, hours }).await
+}
