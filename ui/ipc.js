@@ -3,6 +3,12 @@
  * (app.withGlobalTauri); every command and event of the contract is named
  * here once, so the rest of the UI never touches globals and the tests can
  * stub exactly this boundary.
+ *
+ * A command that fails rejects with a CommandError, { field, message }:
+ * `message` says what is wrong in words for the user, `field` names the
+ * setting it is about ("pollInterval", "quietHours", "autostart") or is
+ * null. Tauri itself may still reject with a plain string (a command it
+ * cannot run); errorText() reads either.
  */
 
 const tauri = () => window.__TAURI__;
@@ -11,7 +17,7 @@ const invoke = (cmd, args) => tauri().core.invoke(cmd, args);
 /** The PopupModel; called once on load. */
 export const getView = () => invoke('get_view');
 
-/** app: "root" | "monitoring" | "dashboard". Rejects with a message. */
+/** app: "root" | "monitoring" | "dashboard". Rejects with a CommandError. */
 export const openRemote = (organizationId, systemId, app) =>
   invoke('open_remote', { organizationId, systemId, app });
 
@@ -25,13 +31,14 @@ export const getSettings = () => invoke('get_settings');
 
 /**
  * notifications: { dmsNotResponding, noConnection, unknown, backOnline, redundancy,
- * addedRemoved, organization, quietHours }. Rejects with a message that names
- * what is wrong; one about the quiet hours starts with "Quiet hours:".
+ * addedRemoved, organization, quietHours }. Rejects with a CommandError whose
+ * field is the setting that was refused: "pollInterval", "quietHours",
+ * "autostart", or null when it is none of them (the file cannot be written).
  */
 export const saveSettings = (pollInterval, autostart, notifications) =>
   invoke('save_settings', { pollInterval, autostart, notifications });
 
-/** Holds a system's notifications for `hours` (1 to 168). Rejects with a message. */
+/** Holds a system's notifications for `hours` (1 to 168). Rejects with a CommandError. */
 export const muteSystem = (organizationId, systemId, hours) =>
   invoke('mute_system', { organizationId, systemId, hours });
 
@@ -48,6 +55,16 @@ export const onViewUpdated = (handler) => tauri().event.listen('view-updated', (
 /** handler() when the tray menu asks for the settings. */
 export const onShowSettings = (handler) => tauri().event.listen('show-settings', () => handler());
 
-/** A rejection's text: commands reject with a string, anything else is shown as best we can. */
-export const errorText = (error) =>
-  typeof error === 'string' ? error : (error && error.message) || String(error);
+/** The field a rejection is about ("pollInterval", …), or null: a string or anything else is about none. */
+export const errorField = (error) =>
+  (error !== null && typeof error === 'object' && typeof error.field === 'string' ? error.field : null);
+
+/**
+ * A rejection's text: a CommandError's message, a plain string as it is,
+ * anything else (an Error, say) as best we can.
+ */
+export const errorText = (error) => {
+  if (typeof error === 'string') return error;
+  if (error !== null && typeof error === 'object' && typeof error.message === 'string' && error.message) return error.message;
+  return String(error);
+};

@@ -3,12 +3,14 @@
  * on load, then on every view-updated) and owns what the user does with it:
  * filtering, the selection and the keyboard, the per-row menus (remote
  * access, history, muting), the footer clock, and the switches to the
- * settings and the history. Rendering itself is render.js's.
+ * settings and the history. Which rows are in the DOM is list.js's, what
+ * they look like render.js's.
  */
 
 import { createHistory } from './history.js';
 import * as ipc from './ipc.js';
-import { hoursText, renderOrganizations } from './render.js';
+import { createSystemList } from './list.js';
+import { hoursText } from './render.js';
 import { createSettings } from './settings.js';
 import { updatedAgo } from './time.js';
 
@@ -19,14 +21,20 @@ const scroller = $('scroller');
 const toastBox = $('toast');
 
 let model = null;
-let view = { rows: [], groups: [], refreshTimes() {} };
-let rowOfElement = new Map();
 let selectedKey = null;
 let openMenu = null; // the row whose menu is showing
 let toastTimer = 0;
 
-const settings = createSettings({ onClose: () => search.focus(), notify });
-const historyViews = createHistory({ onClose: () => search.focus(), notify });
+const systems = createSystemList({ list, scroller, onDraw: drawn });
+
+/** Back to the list from the settings or the history: the rows are drawn at once, not at the next resize. */
+function backToList() {
+  search.focus();
+  systems.draw();
+}
+
+const settings = createSettings({ onClose: backToList, notify });
+const historyViews = createHistory({ onClose: backToList, notify });
 
 /** Each of the settings and the history takes the list's place; one at a time. */
 function openSettings() {
@@ -43,7 +51,6 @@ function openHistory() {
 
 function showModel(next) {
   model = next;
-  const scrollTop = scroller.scrollTop;
   const reopen = openMenu && { key: openMenu.key, focused: menuItems(openMenu).indexOf(document.activeElement) };
   closeMenu();
 
@@ -56,13 +63,11 @@ function showModel(next) {
   $('search-box').hidden = noOrganizations;
   if (noOrganizations) showConfigPath();
 
-  view = renderOrganizations(list, model.organizations);
-  rowOfElement = new Map(view.rows.map((row) => [row.element, row]));
-  applyFilter();
-  scroller.scrollTop = scrollTop;
+  // The filter, the selection and what is in view stay as they were.
+  filtered(systems.setModel(model.organizations, query()));
 
-  const again = reopen && view.rows.find((row) => row.key === reopen.key && !row.element.hidden);
-  if (again) showMenu(again, reopen.focused >= 0 ? reopen.focused : null);
+  const again = reopen && systems.row(reopen.key);
+  if (again && systems.live(again)) showMenu(again, reopen.focused >= 0 ? reopen.focused : null);
   tickFooter();
 }
 
@@ -76,46 +81,53 @@ async function showConfigPath() {
 
 /* ---- filter and selection ---- */
 
-function applyFilter() {
-  const query = search.value.trim().toLocaleLowerCase();
-  let groupsShown = 0;
-  for (const group of view.groups) {
-    let rowsShown = 0;
-    for (const row of group.rows) {
-      row.element.hidden = !row.haystack.includes(query);
-      if (!row.element.hidden) rowsShown += 1;
-    }
-    group.element.hidden = rowsShown === 0 && !group.org.name.toLocaleLowerCase().includes(query);
-    if (!group.element.hidden) groupsShown += 1;
-  }
+const query = () => search.value.trim().toLocaleLowerCase();
+
+/** After the rows were filtered (groupsShown: the organizations left). */
+function filtered(groupsShown) {
   const noMatch = $('no-match');
-  noMatch.hidden = !(query && groupsShown === 0);
+  noMatch.hidden = !(query() && groupsShown === 0);
   noMatch.textContent = noMatch.hidden ? '' : `No system matches “${search.value.trim()}”`;
 
-  // Keep the selection while it is visible; while filtering, the first match
+  // Keep the selection while it is shown; while filtering, the first match
   // is selected so that Enter opens it.
   const current = selectedRow();
-  if (current && !current.element.hidden) select(current);
-  else select(query ? visibleRows()[0] : null);
+  if (current && current.position >= 0) select(current);
+  else select(query() ? systems.shown()[0] : null);
 }
 
-const visibleRows = () => view.rows.filter((row) => !row.element.hidden);
-const selectedRow = () => view.rows.find((row) => row.key === selectedKey);
+const selectedRow = () => (selectedKey === null ? undefined : systems.row(selectedKey));
 
+/** With `scroll`, the row is scrolled into view, drawn first if it was not in the DOM. */
 function select(row, scroll = false) {
-  for (const r of view.rows) r.element.setAttribute('aria-selected', String(r === row));
   selectedKey = row ? row.key : null;
-  if (row) search.setAttribute('aria-activedescendant', row.element.id);
-  else search.removeAttribute('aria-activedescendant');
-  if (row && scroll) row.element.scrollIntoView({ block: 'nearest' });
+  systems.select(selectedKey);
+  if (row && scroll) systems.reveal(row);
+  drawn();
 }
 
+/** After the list drew: only a row in the DOM can be the active descendant or show its menu. */
+function drawn() {
+  const row = selectedRow();
+  const entry = row && systems.live(row);
+  if (entry) search.setAttribute('aria-activedescendant', entry.element.id);
+  else search.removeAttribute('aria-activedescendant');
+  if (openMenu && !systems.live(openMenu)) closeMenu(); // scrolled away
+}
+
+/** Moves the selection by `step` rows (a page, one), or to the first or the last row. */
 function move(step) {
-  const rows = visibleRows();
+  const rows = systems.shown();
   if (rows.length === 0) return;
-  const at = rows.findIndex((row) => row.key === selectedKey);
+  const current = selectedRow();
+  const at = current ? current.position : -1;
   const next = at < 0 ? (step > 0 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, at + step));
   select(rows[next], true);
+}
+
+function moveTo(end) {
+  const rows = systems.shown();
+  if (rows.length) select(end === 'first' ? rows[0] : rows.at(-1), true);
 }
 
 /* ---- remote access ---- */
@@ -147,7 +159,11 @@ async function mute(row, hours) {
 
 /* ---- row menus ---- */
 
-const menuItems = (row) => [...row.menu.querySelectorAll('.menu-item')];
+/** A row's menu items; none when the row is not in the DOM. */
+const menuItems = (row) => {
+  const entry = systems.live(row);
+  return entry ? [...entry.menu.querySelectorAll('.menu-item')] : [];
+};
 
 /** What History in a row's menu opens. */
 const stripTarget = (row) => ({
@@ -160,30 +176,38 @@ const stripTarget = (row) => ({
 /** focusIndex: the item to focus, or null to leave the focus where it is. */
 function showMenu(row, focusIndex = 0) {
   closeMenu();
-  select(row);
+  select(row, !systems.live(row)); // the selected row may have been scrolled away
+  const entry = systems.live(row);
+  if (!entry) return;
   openMenu = row;
-  row.menu.hidden = false;
-  row.menuButton.setAttribute('aria-expanded', 'true');
-  row.element.classList.add('menu-open');
+  const { element, menu, menuButton } = entry;
+  menu.hidden = false;
+  menuButton.setAttribute('aria-expanded', 'true');
+  element.classList.add('menu-open');
   // Open upwards when the menu would run past the bottom of the list and
   // fits above the row; when it fits neither way, the list scrolls to show it.
   const list = scroller.getBoundingClientRect();
-  if (row.menu.getBoundingClientRect().bottom > list.bottom) {
-    row.element.classList.add('menu-up');
-    if (row.menu.getBoundingClientRect().top < list.top) row.element.classList.remove('menu-up');
+  if (menu.getBoundingClientRect().bottom > list.bottom) {
+    element.classList.add('menu-up');
+    if (menu.getBoundingClientRect().top < list.top) element.classList.remove('menu-up');
   }
-  row.menu.scrollIntoView({ block: 'nearest' });
+  menu.scrollIntoView({ block: 'nearest' });
   if (focusIndex !== null) menuItems(row)[focusIndex].focus({ preventScroll: true });
 }
 
 function closeMenu() {
   if (!openMenu) return;
-  const row = openMenu;
+  const entry = systems.live(openMenu);
   openMenu = null;
-  const hadFocus = row.menu.contains(document.activeElement);
-  row.menu.hidden = true;
-  row.menuButton.setAttribute('aria-expanded', 'false');
-  row.element.classList.remove('menu-open', 'menu-up');
+  if (!entry) {
+    // Its row left the DOM, and the focus with it.
+    if (document.activeElement === document.body) search.focus();
+    return;
+  }
+  const hadFocus = entry.menu.contains(document.activeElement);
+  entry.menu.hidden = true;
+  entry.menuButton.setAttribute('aria-expanded', 'false');
+  entry.element.classList.remove('menu-open', 'menu-up');
   if (hadFocus) search.focus();
 }
 
@@ -203,7 +227,8 @@ function menuKeys(event) {
 
 list.addEventListener('mousedown', (event) => event.preventDefault()); // keep the focus in the search box
 list.addEventListener('click', (event) => {
-  const row = rowOfElement.get(event.target.closest('.row'));
+  const element = event.target.closest('.row');
+  const row = element && systems.rowOf(element);
   if (!row) return;
   const item = event.target.closest('.menu-item');
   if (item) {
@@ -215,7 +240,7 @@ list.addEventListener('click', (event) => {
   } else if (event.target.closest('.menu-button')) {
     if (openMenu === row) closeMenu();
     else showMenu(row);
-  } else if (!row.menu.contains(event.target)) {
+  } else if (!element.querySelector('.menu').contains(event.target)) {
     if (openMenu) closeMenu(); // the first click outside an open menu only closes it
     else activate(row);
   }
@@ -242,8 +267,14 @@ document.addEventListener('keydown', (event) => {
   }
   if (event.target !== search && event.target !== document.body) return; // buttons keep their own keys
   const row = selectedRow();
+  // Home and End move the caret while there is a filter to move it in.
+  const ends = event.ctrlKey || search.value === '';
   if (event.key === 'ArrowDown') move(1);
   else if (event.key === 'ArrowUp') move(-1);
+  else if (event.key === 'PageDown') move(systems.pageSize());
+  else if (event.key === 'PageUp') move(-systems.pageSize());
+  else if (event.key === 'Home' && ends) moveTo('first');
+  else if (event.key === 'End' && ends) moveTo('last');
   else if (event.key === 'Enter' && row) activate(row);
   else if ((event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) && row) showMenu(row);
   else return;
@@ -252,8 +283,7 @@ document.addEventListener('keydown', (event) => {
 
 search.addEventListener('input', () => {
   closeMenu();
-  applyFilter();
-  scroller.scrollTop = 0;
+  filtered(systems.setQuery(query()));
 });
 
 /* ---- header, footer, messages ---- */
@@ -296,7 +326,7 @@ $('refresh-button').addEventListener('click', async (event) => {
 });
 
 setInterval(tickFooter, 1000);
-setInterval(() => view.refreshTimes(), 15000);
+setInterval(() => systems.refreshTimes(), 15000);
 
 /* ---- start ---- */
 

@@ -1,9 +1,11 @@
 /**
- * Turns a PopupModel into the DOM of the system list. Every string from the
- * API (names, messages, versions) goes in as text, never as markup, and no
- * style is set from script: the look lives in popup.css, keyed by classes
- * and data attributes. Behaviour (selection, filtering, menus) is popup.js's.
- * The history (history.js) draws its entries with the same glyphs and el().
+ * The DOM of the system list's parts: an organization's frame and a
+ * system's row, which list.js puts together into the window of rows in view.
+ * Every string from the API (names, messages, versions) goes in as text,
+ * never as markup, and no style is set from script: the look lives in
+ * popup.css, keyed by classes and data attributes. Behaviour (selection,
+ * filtering, menus) is popup.js's. The history (history.js) draws its entries
+ * with the same glyphs and el().
  */
 
 import { ago } from './time.js';
@@ -39,67 +41,83 @@ function appendParts(line, parts) {
   });
 }
 
-function attentionText(org) {
-  if (org.total === 0) return 'no systems';
-  if (org.attention === 0) return org.total === 1 ? 'connected' : `all ${org.total} connected`;
-  return `${org.attention} of ${org.total} ${org.attention === 1 ? 'needs' : 'need'} attention`;
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * A block as tall as the rows it stands in for (see list.js). The CSP allows
+ * no style from script, so it is an empty svg whose height is an attribute.
+ */
+function spacer() {
+  const block = document.createElementNS(SVG, 'svg');
+  block.setAttribute('class', 'spacer');
+  block.setAttribute('aria-hidden', 'true');
+  block.setAttribute('focusable', 'false');
+  block.setAttribute('height', '0');
+  return block;
+}
+
+/** Sets a spacer's height in px. */
+export function setSpacer(block, px) {
+  const height = Math.max(0, px).toFixed(2);
+  if (block.getAttribute('height') !== height) block.setAttribute('height', height);
 }
 
 /**
- * Renders the organizations into `list` (replacing its content).
- * Returns the rows, in display order, as { key, org, system, openable, reason,
- * element, menuButton, menu, haystack },
- * the groups as { org, element, rows }, and refreshTimes() to bring every
- * relative time up to date without rebuilding anything.
+ * The frame of an organization: its head with the Rust side's summary of it
+ * ("2 of 14 need attention"), its banner when it cannot be polled or a note
+ * when it has no systems, and the spacers between which list.js puts the
+ * rows. Returns { element, top, bottom, tick }, tick() bringing the
+ * banner's relative time up to date (null without a banner).
  */
-export function renderOrganizations(list, organizations) {
-  const rows = [];
-  const groups = [];
-  const clocks = []; // () => void, each rewrites one relative time
+export function renderGroup(org, orgIndex) {
+  const group = el('div', 'org');
+  group.setAttribute('role', 'group');
+  const head = el('div', 'org-head');
+  head.id = `org-${orgIndex}`;
+  const count = el('span', 'org-count', org.summary);
+  count.classList.toggle('attention', org.attention > 0);
+  head.append(el('span', 'org-name', org.name), count);
+  group.setAttribute('aria-labelledby', head.id);
+  group.append(head);
 
-  const fragment = document.createDocumentFragment();
-  organizations.forEach((org, orgIndex) => {
-    const group = el('div', 'org');
-    group.setAttribute('role', 'group');
-    const head = el('div', 'org-head');
-    head.id = `org-${orgIndex}`;
-    const count = el('span', 'org-count', attentionText(org));
-    count.classList.toggle('attention', org.attention > 0);
-    head.append(el('span', 'org-name', org.name), count);
-    group.setAttribute('aria-labelledby', head.id);
-    group.append(head);
+  let tick = null;
+  if (org.error) {
+    const banner = el('div', 'org-error');
+    banner.id = `org-error-${orgIndex}`;
+    const detail = el('div', 'org-error-detail');
+    const lastGood = el('span');
+    tick = () => {
+      lastGood.textContent = org.lastGoodAt ? `last good data ${ago(org.lastGoodAt)}` : 'no data yet';
+    };
+    tick();
+    appendParts(detail, [el('span', null, 'systems shown as unknown'), lastGood]);
+    banner.append(el('div', 'org-error-message', org.error.message), detail);
+    group.setAttribute('aria-describedby', banner.id);
+    group.append(banner);
+  } else if (org.systems.length === 0) {
+    group.append(el('p', 'org-empty', org.lastGoodAt ? 'No systems in this organization' : 'Waiting for data…'));
+  }
 
-    if (org.error) {
-      const banner = el('div', 'org-error');
-      banner.id = `org-error-${orgIndex}`;
-      const detail = el('div', 'org-error-detail');
-      const lastGood = el('span');
-      const tick = () => {
-        lastGood.textContent = org.lastGoodAt ? `last good data ${ago(org.lastGoodAt)}` : 'no data yet';
-      };
-      tick();
-      clocks.push(tick);
-      appendParts(detail, [el('span', null, 'systems shown as unknown'), lastGood]);
-      banner.append(el('div', 'org-error-message', org.error.message), detail);
-      group.setAttribute('aria-describedby', banner.id);
-      group.append(banner);
-    } else if (org.systems.length === 0) {
-      group.append(el('p', 'org-empty', org.lastGoodAt ? 'No systems in this organization' : 'Waiting for data…'));
-    }
+  const top = spacer();
+  const bottom = spacer();
+  group.append(top, bottom);
+  return { element: group, top, bottom, tick };
+}
 
-    const groupRows = [];
-    for (const system of org.systems) {
-      const row = renderSystem(org, system, `row-${rows.length}`, clocks);
-      rows.push(row);
-      groupRows.push(row);
-      group.append(row.element);
-    }
-    groups.push({ org, element: group, rows: groupRows });
-    fragment.append(group);
-  });
-  list.replaceChildren(fragment);
+/** The state a row shows: one of the contract's, an unexpected one as unknown. */
+export const stateOf = (system) => (Object.hasOwn(GLYPHS, system.state) ? system.state : 'unknown');
 
-  return { rows, groups, refreshTimes: () => clocks.forEach((tick) => tick()) };
+/** { openable, reason }: whether a click may open the system's remote access, and if not, why. */
+export function remoteOf(system) {
+  const openable = Boolean(system.remote && system.remote.openable);
+  const reason = openable ? null : (system.remote && system.remote.reason) || 'Remote access is not available';
+  return { openable, reason };
+}
+
+/** What the filter looks in: the name, the organization, the state in words, "flapping". */
+export function searchText(org, system) {
+  const words = [system.name, org.name, system.stateText, system.flapping ? 'flapping' : ''];
+  return words.join('\n').toLocaleLowerCase();
 }
 
 function menuItem(label) {
@@ -116,9 +134,14 @@ function separator() {
   return line;
 }
 
-function renderSystem(org, system, id, clocks) {
-  const state = system.state in GLYPHS ? system.state : 'unknown';
-  const openable = Boolean(system.remote && system.remote.openable);
+/**
+ * The row of a system, with its ⋯ menu (hidden). Returns { element,
+ * menuButton, menu, tick }, tick() bringing its "last seen online" up to date
+ * (null for a connected system, which has none).
+ */
+export function renderRow(org, system, id) {
+  const state = stateOf(system);
+  const { openable, reason } = remoteOf(system);
 
   const row = el('div', 'row');
   row.id = id;
@@ -147,13 +170,13 @@ function renderSystem(org, system, id, clocks) {
   body.append(el('div', 'name', system.name), stateLine);
 
   const facts = [];
+  let tick = null;
   if (state !== 'ok') {
     const seen = el('span', 'seen');
-    const tick = () => {
+    tick = () => {
       seen.textContent = system.lastSeenOnline ? `last seen online ${ago(system.lastSeenOnline)}` : 'never seen online';
     };
     tick();
-    clocks.push(tick);
     facts.push(seen);
   }
   const { connected, total } = system.cloudGateways;
@@ -169,7 +192,6 @@ function renderSystem(org, system, id, clocks) {
   appendParts(factLine, facts);
   body.append(factLine);
 
-  const reason = openable ? null : (system.remote && system.remote.reason) || 'Remote access is not available';
   if (reason) body.append(el('div', 'reason', reason));
 
   const menuButton = el('button', 'menu-button', '⋯');
@@ -200,7 +222,5 @@ function renderSystem(org, system, id, clocks) {
   }
 
   row.append(dot, body, menuButton, menu);
-  const words = [system.name, org.name, system.stateText, system.flapping ? 'flapping' : ''];
-  const haystack = words.join('\n').toLocaleLowerCase();
-  return { key: `${org.id}/${system.id}`, org, system, openable, reason, element: row, menuButton, menu, haystack };
+  return { element: row, menuButton, menu, tick };
 }

@@ -2,9 +2,10 @@
  * The settings view: the poll interval, "Start at login", which changes to
  * notify about and the quiet hours, as the Rust side reads and validates
  * them. The page does not second-guess the values: save_settings either
- * takes them or rejects with a message that names what is wrong, and that
- * message is shown under the field it is about (the quiet hours when it
- * starts with "Quiet hours:", else the poll interval).
+ * takes them or rejects with { field, message }, and the message is shown
+ * under the field it names (the poll interval, the quiet hours), or as a
+ * toast when it names none of them (Start at login, the file that cannot be
+ * written).
  */
 
 import * as ipc from './ipc.js';
@@ -24,10 +25,12 @@ export function createSettings({ onClose, notify }) {
   const save = $('settings-save');
   const gear = $('settings-button');
 
-  /** The fields a refusal can be about, each with the message under it. */
-  const intervalField = { input: interval, error: $('poll-interval-error') };
-  const quietField = { input: quietHours, error: $('quiet-hours-error') };
-  const fields = [intervalField, quietField];
+  /** The fields a refusal can be shown under, by the name the Rust side gives them. */
+  const byName = {
+    pollInterval: { input: interval, error: $('poll-interval-error') },
+    quietHours: { input: quietHours, error: $('quiet-hours-error') },
+  };
+  const fields = Object.values(byName);
 
   function showError(field, message) {
     field.error.textContent = message;
@@ -82,10 +85,14 @@ export function createSettings({ onClose, notify }) {
       close();
     } catch (e) {
       const message = ipc.errorText(e);
-      const field = message.startsWith('Quiet hours:') ? quietField : intervalField;
-      showError(field, message);
-      field.input.focus();
-      field.error.scrollIntoView({ block: 'nearest' });
+      const field = Object.hasOwn(byName, ipc.errorField(e)) ? byName[ipc.errorField(e)] : null;
+      if (field) {
+        showError(field, message);
+        field.input.focus();
+        field.error.scrollIntoView({ block: 'nearest' });
+      } else {
+        notify(message, 'error');
+      }
     } finally {
       save.disabled = interval.disabled;
     }

@@ -1,91 +1,118 @@
 /**
- * PopupModels, settings, history entries and strips as the Rust side sends
- * them (the contract in the popup's brief), built from small helpers so that
- * each test states only what it is about. All times are relative to NOW, where the page's clock
+ * PopupModels, settings, history entries, strips and command errors as the
+ * Rust side sends them. Every helper starts from a deep copy of an object in
+ * fixtures/contract.json, which a Rust test writes from the real types, and
+ * overrides only what a test is about (a name, an id, a state and what
+ * follows from it), so that a field the Rust side renames or adds reaches
+ * the suite. An override of a field the contract does not have is an error,
+ * not a silent extra. All times are relative to NOW, where the page's clock
  * is paused.
  */
 
-export const NOW = '2026-11-21T10:00:00Z';
+import { readFileSync } from 'node:fs';
+
+const CONTRACT = JSON.parse(readFileSync(new URL('./fixtures/contract.json', import.meta.url), 'utf8'));
+const copy = (value) => structuredClone(value);
+
+export const NOW = CONTRACT.now;
 
 /** NOW minus `seconds`, as RFC 3339. */
 export const before = (seconds) => new Date(Date.parse(NOW) - seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-export const STATE_TEXT = {
-  ok: 'Connected',
-  dmsNotResponding: 'Cloud connection valid, DMS not responding',
-  noConnection: 'No connection to dataminer.services',
-  unknown: 'The state of the DMS could not be determined. Apps may not be available.',
-};
+/** The words of each state, as the Rust side writes them. */
+export const STATE_TEXT = Object.freeze(copy(CONTRACT.stateText));
 
-const NOT_CONNECTED = 'Remote access needs a connected DMS';
+export const SETTINGS = copy(CONTRACT.settings);
+
+/** A command's refusals as the Rust side sends them: { field, message }. */
+export const ERRORS = copy(CONTRACT.errors);
+
+/** A refusal about `field` (null: about nothing the page has a field for). */
+export const refusal = (field, message) => override(ERRORS.pollInterval, { field, message }, 'error');
+
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Shapes of fields that are null in the objects the helpers start from. */
+const organizations = CONTRACT.popupModel.organizations;
+const NULLABLE = { 'organization.error': organizations.find((o) => o.error)?.error };
+
+/**
+ * A copy of `base` with the fields of `extra`, each of which must be a field
+ * of `base` (checked into nested objects as far as the contract shows them).
+ */
+function override(base, extra, what) {
+  for (const [key, value] of Object.entries(extra)) {
+    if (!(key in base)) throw new Error(`${what}.${key} is not in contract.json; did the Rust side rename it?`);
+    const shape = base[key] ?? NULLABLE[`${what}.${key}`];
+    if (isObject(value) && isObject(shape)) override(shape, value, `${what}.${key}`);
+  }
+  return { ...copy(base), ...extra };
+}
 
 let serial = 0;
 const guid = (prefix) => `${prefix}${String(++serial).padStart(7, '0')}-4b5a-4c6d-8e7f-9a0b1c2d3e4f`;
 
-export function system(name, state = 'ok', extra = {}) {
-  const ok = state === 'ok';
-  return {
-    id: guid('5'),
-    name,
-    state,
-    stateText: STATE_TEXT[state],
-    redundancyDegraded: false,
-    flapping: false,
-    lastSeenOnline: ok ? NOW : before(15 * 60),
-    cloudGateways: ok ? { connected: 2, total: 2 } : { connected: 0, total: 2 },
-    type: 'selfHosted',
-    typeText: 'Self-hosted',
-    dataMinerVersion: '10.5.1.0-15231',
-    remote: ok ? { openable: true, reason: null } : { openable: false, reason: NOT_CONNECTED },
-    ...extra,
-  };
+/** An id and the strings of `base` that name its id (a URL), for a new id. */
+function withId(base, prefix) {
+  const id = guid(prefix);
+  const renamed = Object.entries(base)
+    .filter(([key, value]) => key !== 'id' && typeof value === 'string' && value.includes(base.id))
+    .map(([key, value]) => [key, value.replaceAll(base.id, id)]);
+  return { id, ...Object.fromEntries(renamed) };
 }
 
+/** The contract's system of `state`: in an organization that could be polled, plain (not degraded, not flapping) when there is one. */
+function systemOf(state) {
+  const candidates = [...organizations]
+    .sort((a, b) => Boolean(a.error) - Boolean(b.error))
+    .flatMap((o) => o.systems)
+    .filter((s) => s.state === state);
+  const plain = candidates.find((s) => !s.redundancyDegraded && !s.flapping) ?? candidates[0];
+  if (!plain) throw new Error(`contract.json has no system in state ${state}`);
+  return plain;
+}
+
+const needsAttention = (s) => s.state !== 'ok' || s.redundancyDegraded;
+
+/** A system named `name` in `state`, as the contract's system in that state, with `extra`. */
+export function system(name, state = 'ok', extra = {}) {
+  const base = systemOf(state);
+  return override(base, { ...withId(base, '5'), name, ...extra }, 'system');
+}
+
+/** The Rust side's words for an organization's systems, as the contract's summaries are. */
+function orgSummary(total, attention) {
+  if (total === 0) return 'no systems';
+  if (attention === 0) return total === 1 ? 'connected' : `all ${total} connected`;
+  return `${attention} of ${total} ${attention === 1 ? 'needs' : 'need'} attention`;
+}
+
+/** An organization that could be polled, as the contract's, with `systems` and `extra`. */
 export function organization(name, systems, extra = {}) {
-  return {
-    id: guid('0'),
+  const base = organizations.find((o) => !o.error) ?? organizations[0];
+  const attention = systems.filter(needsAttention).length;
+  return override(base, {
+    ...withId(base, '0'),
     name,
-    homeUrl: 'https://dataminer.services/org',
     error: null,
-    lastGoodAt: before(12),
     total: systems.length,
-    attention: systems.filter((s) => s.state !== 'ok' || s.redundancyDegraded).length,
+    attention,
+    summary: orgSummary(systems.length, attention),
     systems,
     ...extra,
-  };
+  }, 'organization');
 }
 
-export function popupModel(organizations, extra = {}) {
-  const all = organizations.flatMap((o) => o.systems);
-  const attention = all.filter((s) => s.state !== 'ok' || s.redundancyDegraded).length;
-  return {
-    now: NOW,
-    lastUpdate: before(12),
-    demo: null,
+export function popupModel(orgs, extra = {}) {
+  const all = orgs.flatMap((o) => o.systems);
+  const attention = all.filter(needsAttention).length;
+  return override(CONTRACT.popupModel, {
     summary: attention ? `${attention} of ${all.length} systems need attention` : `All ${all.length} systems connected`,
     level: attention ? 'noConnection' : 'ok',
-    organizations,
+    organizations: orgs,
     ...extra,
-  };
+  }, 'popupModel');
 }
-
-export const SETTINGS = {
-  pollInterval: '60s',
-  autostart: false,
-  configPath: '/home/u/.config/dms-tray/config.toml',
-  editable: true,
-  reason: null,
-  notifications: {
-    dmsNotResponding: true,
-    noConnection: true,
-    unknown: true,
-    backOnline: true,
-    redundancy: true,
-    addedRemoved: true,
-    organization: true,
-    quietHours: '',
-  },
-};
 
 /** One organization with one system in each state, in the Rust side's order. */
 export function fourStates() {
@@ -96,6 +123,7 @@ export function fourStates() {
         lastSeenOnline: before(29 * 60),
         cloudGateways: { connected: 2, total: 3 },
         redundancyDegraded: true,
+        dataMinerVersion: '10.5.1.0-15231',
       }),
       system('Lab Cluster', 'unknown', { lastSeenOnline: null }),
       system('Brussels Playout', 'ok', { cloudGateways: { connected: 3, total: 3 }, dataMinerVersion: '10.6.2.0-16001' }),
@@ -141,7 +169,8 @@ export function realistic() {
  * is null. `state` is the state the system went to, null for other changes.
  */
 export function change(org, system, text, state, at) {
-  return {
+  const base = CONTRACT.history.find((e) => e.systemId) ?? CONTRACT.history[0];
+  return override(base, {
     at,
     organizationName: org.name,
     systemName: system ? system.name : null,
@@ -149,7 +178,7 @@ export function change(org, system, text, state, at) {
     state,
     organizationId: org.id,
     systemId: system ? system.id : null,
-  };
+  }, 'change');
 }
 
 /**
@@ -161,12 +190,12 @@ export function strip(parts, range = '24h') {
   if (hours(() => true) !== (range === '7d' ? 7 * 24 : 24)) throw new Error(`the parts do not cover ${range}`);
   let left = hours(() => true);
   const segments = parts.map(([state, h]) => {
-    const segment = { from: before(left * 3600), to: before((left - h) * 3600), state };
+    const segment = override(CONTRACT.strip.segments[0], { from: before(left * 3600), to: before((left - h) * 3600), state }, 'segment');
     left -= h;
     return segment;
   });
   const known = hours((s) => s !== null);
-  return { uptime: known ? hours((s) => s === 'ok') / known : null, segments };
+  return override(CONTRACT.strip, { uptime: known ? hours((s) => s === 'ok') / known : null, segments }, 'strip');
 }
 
 /** What the history screenshots show: a day of changes of realistic()'s systems, newest first. */

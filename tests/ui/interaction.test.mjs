@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colourOf, popupSuite, row, selectedName, visibleNames } from './harness.mjs';
-import { SETTINGS, fourStates, organization, popupModel, realistic, system } from './fixtures.mjs';
+import { SETTINGS, fourStates, organization, popupModel, realistic, refusal, system } from './fixtures.mjs';
 
 const withPopup = popupSuite();
 
@@ -103,9 +103,10 @@ test('a click on a connected system opens its remote access', async () => {
 });
 
 test('a system without remote access says why, and neither Enter nor a click tries to open it', async () => {
-  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls }) => {
+  const view = fourStates();
+  const { reason } = view.organizations[0].systems.find((s) => s.name === 'Tokyo MCR').remote;
+  await withPopup({ view, settings: SETTINGS }, async ({ page, calls }) => {
     const tokyo = row(page, 'Tokyo MCR');
-    const reason = 'Remote access needs a connected DMS';
     assert.ok(await tokyo.getByText(reason).isVisible(), 'the reason is on the row');
 
     await page.keyboard.press('ArrowDown');
@@ -163,7 +164,7 @@ test("a row's menu mutes the system's notifications, with or without remote acce
     assert.deepEqual(await calls('open_remote'), []);
 
     await page.clock.runFor(5000);
-    await answer('mute_system', { reject: 'The settings cannot be written: permission denied' });
+    await answer('mute_system', { reject: refusal(null, 'The settings cannot be written: permission denied') });
     assert.equal(await mute('Brussels Playout', 'Mute for 24 hours'), 'The settings cannot be written: permission denied');
     assert.equal(await toast.getAttribute('data-kind'), 'error');
     assert.equal((await calls('mute_system')).at(-1).args.hours, 24);
@@ -185,7 +186,9 @@ test("a row's menu stays inside the list, for a row at the top, in the middle or
 });
 
 test("a row's remote access items are disabled when the system cannot be opened, its History is not", async () => {
-  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls }) => {
+  const view = fourStates();
+  const { reason } = view.organizations[0].systems.find((s) => s.name === 'Ziine').remote;
+  await withPopup({ view, settings: SETTINGS }, async ({ page, calls }) => {
     const ziine = row(page, 'Ziine');
     await ziine.locator('.menu-button').click();
     for (const name of ['Open', 'Monitoring', 'Dashboards']) {
@@ -194,7 +197,7 @@ test("a row's remote access items are disabled when the system cannot be opened,
     assert.equal(await ziine.getByRole('menuitem', { name: 'History' }).isDisabled(), false);
     await ziine.getByRole('menuitem', { name: 'Monitoring' }).click({ force: true }); // a person can still click it
     assert.deepEqual(await calls('open_remote'), []);
-    assert.match(await page.locator('#toast').innerText(), /needs a connected DMS/);
+    assert.equal(await page.locator('#toast').innerText(), reason);
   });
 });
 
@@ -232,11 +235,18 @@ test('the close button hides the popup and the refresh button asks for new data'
 
 test('when remote access fails to open, the message shows for a few seconds', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, answer }) => {
-    await answer('open_remote', { reject: 'ziine-skyline.example.com is not an allowed remote-access host' });
+    const message = 'ziine-skyline.example.com is not an allowed remote-access host';
+    await answer('open_remote', { reject: refusal(null, message) });
     await row(page, 'Brussels Playout').click();
     const toast = page.locator('#toast');
-    await toast.getByText('is not an allowed remote-access host').waitFor();
+    await toast.getByText(message, { exact: true }).waitFor();
+    assert.equal(await toast.getAttribute('data-kind'), 'error');
     await page.clock.runFor(5000);
     assert.equal(await toast.isVisible(), false);
+
+    // Tauri itself rejects with a plain string, which shows as it is.
+    await answer('open_remote', { reject: 'Command open_remote not allowed' });
+    await row(page, 'Brussels Playout').click();
+    await toast.getByText('Command open_remote not allowed', { exact: true }).waitFor();
   });
 });

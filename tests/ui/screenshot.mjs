@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchChromium, openPopup, serveUi } from './harness.mjs';
 import {
-  SETTINGS, before, organization, popupModel, realistic, realisticHistory, realisticStrip, strip, system,
+  SETTINGS, before, organization, popupModel, realistic, realisticHistory, realisticStrip, refusal, strip, system,
 } from './fixtures.mjs';
 
 const out = process.argv[2];
@@ -70,7 +70,8 @@ const shots = [
   ['settings', realistic(), async (page) => {
     await page.locator('#settings-button').click();
     await page.locator('#poll-interval').fill('2s');
-    await page.evaluate(() => { window.__answers.save_settings = { reject: 'poll_interval: 2s is too short; write at least 5s, e.g. "60s"' }; });
+    const reject = refusal('pollInterval', 'poll_interval: 2s is too short; write at least 5s, e.g. "60s"');
+    await page.evaluate((r) => { window.__answers.save_settings = { reject: r }; }, reject);
     await page.locator('#settings-save').click();
     await page.locator('#poll-interval-error').waitFor();
   }],
@@ -79,9 +80,8 @@ const shots = [
     await page.getByLabel('Back online').uncheck();
     await page.getByLabel('Systems added or removed').uncheck();
     await page.locator('#quiet-hours').fill('22:00-7');
-    await page.evaluate(() => {
-      window.__answers.save_settings = { reject: 'Quiet hours: "22:00-7" is not a range; write it as 22:00-07:00' };
-    });
+    const reject = refusal('quietHours', 'Quiet hours: "22:00-7" is not a range; write it as 22:00-07:00');
+    await page.evaluate((r) => { window.__answers.save_settings = { reject: r }; }, reject);
     await page.locator('#settings-save').click();
     await page.locator('#quiet-hours-error').waitFor();
   }],

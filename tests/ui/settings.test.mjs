@@ -1,13 +1,14 @@
 /**
  * The settings view: reached by the gear or by the tray's show-settings,
  * saves through save_settings (with the notification choices and quiet
- * hours), shows its refusals under the field they are about, fits the window.
+ * hours), shows its refusals under the field they name (or as a toast when
+ * they name none), fits the window.
  */
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { popupSuite } from './harness.mjs';
-import { SETTINGS, fourStates } from './fixtures.mjs';
+import { ERRORS, SETTINGS, fourStates, refusal } from './fixtures.mjs';
 
 const withPopup = popupSuite();
 
@@ -16,7 +17,7 @@ test('the settings show the current values, save new ones and go back to the lis
     await page.getByRole('button', { name: 'Settings' }).click();
     const interval = page.getByLabel('Poll interval');
     const autostart = page.getByLabel('Start at login');
-    assert.equal(await interval.inputValue(), '60s');
+    assert.equal(await interval.inputValue(), SETTINGS.pollInterval);
     assert.equal(await autostart.isChecked(), false);
     assert.ok(await page.getByText(SETTINGS.configPath).isVisible(), 'the configuration file is named');
     assert.equal(await page.locator('#search').isVisible(), false, 'the list is out of the way');
@@ -35,8 +36,8 @@ test('the settings show the current values, save new ones and go back to the lis
 
 test('a refused value shows the message under the field and stays to be fixed', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls, answer }) => {
-    const message = 'poll_interval: "2s" is too short; write at least "5s"';
-    await answer('save_settings', { reject: message });
+    const { message } = ERRORS.pollInterval;
+    await answer('save_settings', { reject: ERRORS.pollInterval });
     await page.getByRole('button', { name: 'Settings' }).click();
     const interval = page.getByLabel('Poll interval');
     await interval.fill('2s');
@@ -86,7 +87,7 @@ test('the tray opens a closed popup straight on the settings', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS, page: '?view=settings' }, async ({ page }) => {
     await page.getByLabel('Poll interval').waitFor();
     assert.equal(await page.locator('#search').isVisible(), false);
-    assert.equal(await page.getByLabel('Poll interval').inputValue(), '60s');
+    assert.equal(await page.getByLabel('Poll interval').inputValue(), SETTINGS.pollInterval);
   });
 });
 
@@ -123,7 +124,7 @@ test('the notification choices and quiet hours show the current values and are s
     assert.deepEqual(await calls('save_settings'), [{
       cmd: 'save_settings',
       args: {
-        pollInterval: '60s',
+        pollInterval: SETTINGS.pollInterval,
         autostart: false,
         notifications: { ...settings.notifications, backOnline: true, noConnection: false, quietHours: '' },
       },
@@ -133,8 +134,8 @@ test('the notification choices and quiet hours show the current values and are s
 
 test('a refused quiet hours shows its message under that field, other refusals under the poll interval', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, answer }) => {
-    const message = 'Quiet hours: "22-7" is not a range; write it as 22:00-07:00';
-    await answer('save_settings', { reject: message });
+    const { message } = ERRORS.quietHours;
+    await answer('save_settings', { reject: ERRORS.quietHours });
     await page.getByRole('button', { name: 'Settings' }).click();
     const quiet = page.getByLabel('Quiet hours');
     await quiet.fill('22-7');
@@ -150,11 +151,59 @@ test('a refused quiet hours shows its message under that field, other refusals u
     assert.equal(await page.locator('#poll-interval-error').isVisible(), false);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'quiet-hours');
 
-    await answer('save_settings', { reject: 'poll_interval: "x" is not a duration' });
+    await answer('save_settings', { reject: refusal('pollInterval', 'poll_interval: "x" is not a duration') });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#poll-interval-error').waitFor();
     assert.equal(await error.isVisible(), false, 'the quiet hours message is gone with its cause');
     assert.equal(await quiet.getAttribute('aria-invalid'), null);
+  });
+});
+
+test('a refusal goes under the field it names, whatever its words say', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, answer }) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const quietError = page.locator('#quiet-hours-error');
+    const intervalError = page.locator('#poll-interval-error');
+
+    await answer('save_settings', { reject: refusal('quietHours', 'Stilte-uren: "22-7" is geen bereik') });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await quietError.waitFor();
+    assert.equal(await quietError.innerText(), 'Stilte-uren: "22-7" is geen bereik');
+    assert.equal(await intervalError.isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'quiet-hours');
+
+    await answer('save_settings', { reject: refusal('pollInterval', 'Quiet hours: are not what this is about') });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await intervalError.waitFor();
+    assert.equal(await intervalError.innerText(), 'Quiet hours: are not what this is about');
+    assert.equal(await quietError.isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'poll-interval');
+  });
+});
+
+test('a refusal that names no field of the form shows as a toast, and the settings stay open', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, answer, calls }) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const toast = page.locator('#toast');
+    const refusals = [
+      refusal('autostart', 'Start at login could not be set: the autostart directory is read-only'),
+      refusal(null, 'The configuration file cannot be written: permission denied'),
+      'Command save_settings not allowed', // Tauri's own rejection, a plain string
+    ];
+    for (const reject of refusals) {
+      const message = typeof reject === 'string' ? reject : reject.message;
+      await answer('save_settings', { reject });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await toast.getByText(message, { exact: true }).waitFor();
+      assert.equal(await toast.getAttribute('data-kind'), 'error');
+      assert.equal(await page.locator('.field-error:visible').count(), 0, `${message}: under no field`);
+      assert.equal(await page.getByLabel('Poll interval').getAttribute('aria-invalid'), null);
+      assert.ok(await page.locator('#settings-view').isVisible(), 'still in the settings');
+      assert.ok(await page.getByRole('button', { name: 'Save' }).isEnabled(), 'and it can be saved again');
+      const [toastBox, buttons] = [await toast.boundingBox(), await page.locator('.form-buttons').boundingBox()];
+      assert.ok(toastBox.y + toastBox.height <= buttons.y, 'the toast does not cover the buttons');
+    }
+    assert.equal((await calls('save_settings')).length, 3);
   });
 });
 
