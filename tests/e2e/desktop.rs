@@ -186,8 +186,14 @@ pub struct App {
 
 impl App {
     pub fn start(desktop: &Desktop, args: &[&str]) -> App {
+        App::start_with(desktop, args, &[])
+    }
+
+    /// Starts the app with some more environment variables.
+    pub fn start_with(desktop: &Desktop, args: &[&str], env: &[(&str, &str)]) -> App {
         let mut command = Command::new(binary());
         desktop.apply(&mut command);
+        command.envs(env.iter().copied());
         let child = command.args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         App { child }
     }

@@ -110,3 +110,30 @@ fn a_first_run_without_configuration_runs_the_demo_and_a_second_launch_opens_the
     wait_for(START, "the first instance's popup", || desktop.display.has_window(POPUP_TITLE).then_some(()));
     assert_eq!(watcher.items().len(), 1, "one tray icon, not two");
 }
+
+#[test]
+fn a_popup_that_cannot_start_leaves_the_monitor_running_and_says_why() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("broken-popup");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    // A popup that fails at start, as one without a display or WebKitGTK does.
+    let mut app = App::start_with(&desktop, &[], &[("DMS_TRAY_POPUP", "/bin/false")]);
+    let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
+    let item = watcher.item(&address);
+    wait_for(ONE_POLL, "the first poll", || Some(item.title()).filter(|t| t.contains("systems")));
+
+    item.activate(1200, 12);
+    let (_, description) = wait_for(ONE_POLL, "the tooltip to say why the popup does not open", || {
+        Some(item.tooltip()).filter(|(_, description)| description.contains("The popup cannot open"))
+    });
+    assert!(description.contains("ended at start (exit status: 1)"), "{description}");
+    assert!(desktop.home.log().contains("the popup cannot open"), "{}", desktop.home.log());
+
+    // The monitor goes on: a change still reaches the tray.
+    set_all_ok(&simulator);
+    wait_for(ONE_POLL, "all systems connected", || {
+        Some(item.title()).filter(|t| t.contains("all 12 systems connected"))
+    });
+    assert!(app.wait_exit(Duration::from_millis(200)).is_none(), "the monitor still runs");
+}
