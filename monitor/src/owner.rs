@@ -149,7 +149,7 @@ impl Owner {
             Vec::new()
         });
         let timeouts = Timeouts::default();
-        let http = crate::client::http_client(timeouts);
+        let http = crate::client::http_client_for(&config, timeouts);
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, &http, timeouts);
         let poller = Poller::start(clients, Schedule::new(config.poll_interval), polled.clone());
