@@ -17,8 +17,9 @@ use crate::owner::Command;
 /// Where resumes are told.
 type Control = UnboundedSender<Command>;
 
-/// How often the clocks are compared.
-const TICK: Duration = Duration::from_secs(2);
+/// How often the clocks are compared: seldom enough that the idle monitor
+/// wakes for little else than its polls.
+const TICK: Duration = Duration::from_secs(5);
 /// A gap this much larger than expected is a sleep or a freeze.
 const JUMP: Duration = Duration::from_secs(10);
 
@@ -62,10 +63,10 @@ mod tests {
     #[test]
     fn a_sleep_or_a_freeze_is_a_resume_and_a_busy_moment_is_not() {
         let s = Duration::from_secs;
-        assert_eq!(resumed(s(2), s(2)), None);
-        assert_eq!(resumed(Duration::from_millis(2600), Duration::from_millis(2600)), None, "a busy machine");
-        assert_eq!(resumed(s(2), s(3602)), Some(s(3600)), "suspended: the wall clock jumped");
-        assert_eq!(resumed(s(62), s(62)), Some(s(60)), "frozen (SIGSTOP): the tick came late");
-        assert_eq!(resumed(s(2), s(11)), None, "a small clock correction");
+        assert_eq!(resumed(s(5), s(5)), None);
+        assert_eq!(resumed(Duration::from_millis(6600), Duration::from_millis(6600)), None, "a busy machine");
+        assert_eq!(resumed(s(5), s(3605)), Some(s(3600)), "suspended: the wall clock jumped");
+        assert_eq!(resumed(s(65), s(65)), Some(s(60)), "frozen (SIGSTOP): the tick came late");
+        assert_eq!(resumed(s(5), s(14)), None, "a small clock correction");
     }
 }
