@@ -52,6 +52,11 @@ impl Monitor {
     /// the last good data: nothing is rebuilt or compared, so that it costs
     /// next to nothing however many systems there are.
     pub fn record(&mut self, organization: Uuid, outcome: &PollOutcome, at: DateTime<Utc>) -> Recorded {
+        self.record_owned(organization, outcome.clone(), at)
+    }
+
+    /// [`Monitor::record`] that keeps the outcome without copying it.
+    pub fn record_owned(&mut self, organization: Uuid, outcome: PollOutcome, at: DateTime<Utc>) -> Recorded {
         let Some(index) = self.snapshots.iter().position(|s| s.id == organization) else {
             return Recorded::default();
         };
@@ -60,7 +65,7 @@ impl Monitor {
             && snapshot.last_good.is_some()
             && snapshot.failure.is_none()
             && !snapshot.updating;
-        snapshot.record(outcome, at);
+        snapshot.record_owned(outcome, at);
         if quiet {
             self.view.organizations[index].last_good_at = Some(at);
             return Recorded::default();

@@ -49,10 +49,16 @@ impl OrgSnapshot {
 
     /// Folds the outcome of a poll made at `at` into the snapshot.
     pub fn record(&mut self, outcome: &PollOutcome, at: DateTime<Utc>) {
+        self.record_owned(outcome.clone(), at);
+    }
+
+    /// [`OrgSnapshot::record`] that keeps the outcome's document without
+    /// copying it: a document of 10,000 systems is not cheap to copy.
+    pub fn record_owned(&mut self, outcome: PollOutcome, at: DateTime<Utc>) {
         self.updating = false;
         match outcome {
             PollOutcome::Fresh { document, .. } => {
-                self.last_good = Some(GoodData { document: document.clone(), confirmed_at: at });
+                self.last_good = Some(GoodData { document, confirmed_at: at });
                 self.failure = None;
             }
             PollOutcome::NotModified { .. } => {
@@ -73,7 +79,7 @@ impl OrgSnapshot {
                 }
                 self.failure = None;
             }
-            PollOutcome::Failed(error) => self.record_failure(error.clone(), at),
+            PollOutcome::Failed(error) => self.record_failure(error, at),
         }
     }
 

@@ -212,7 +212,7 @@ impl Owner {
 
     fn on_poll(&mut self, poll: Polled) {
         let started = Instant::now();
-        let recorded = self.monitor.record(poll.organization, &poll.outcome, poll.at);
+        let recorded = self.monitor.record_owned(poll.organization, poll.outcome, poll.at);
         if let (Some(parse), true) = (poll.parse_time, recorded.view_changed) {
             let systems = self.org(poll.organization).map_or(0, |o| o.systems.len());
             log::debug!(

@@ -21,7 +21,7 @@ pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts) -
     }
     while let Some(joined) = polls.join_next().await {
         let (id, outcome) = joined.expect("a poll task does not panic");
-        monitor.record(id, &outcome, Utc::now());
+        monitor.record_owned(id, outcome, Utc::now());
     }
     monitor.view().clone()
 }

@@ -11,6 +11,12 @@ mod window;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A list of systems needs no GPU: WebKitGTK's compositing mode costs a
+    // GL context in every web process (slow to start, tens of MB) for
+    // nothing this page draws. Set before GTK or WebKit start any thread.
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     let args = match args::Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
