@@ -33,6 +33,11 @@ impl Driver {
             .spawn()
             .expect("tauri-driver runs (scripts/setup.sh installs it with cargo install)");
         wait_for(Duration::from_secs(10), "tauri-driver to listen", || TcpStream::connect(("127.0.0.1", port)).ok());
+        // tauri-driver starts WebKitWebDriver and passes sessions on to it;
+        // on a loaded machine a session asked for before it listens is lost.
+        wait_for(Duration::from_secs(20), "WebKitWebDriver to listen", || {
+            TcpStream::connect(("127.0.0.1", native_port)).ok()
+        });
         let mut driver = Driver {
             child,
             base: format!("http://127.0.0.1:{port}"),
