@@ -47,7 +47,6 @@ pub enum CloseReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Request {
-    GetView,
     OpenRemote {
         organization_id: Uuid,
         system_id: Uuid,
@@ -113,7 +112,6 @@ pub enum ToPopup {
 #[serde(tag = "type", content = "value", rename_all = "camelCase")]
 pub enum Reply {
     Done,
-    View(Box<PopupModel>),
     Settings(SettingsModel),
     History(Vec<HistoryEntry>),
     Strip(Strip),

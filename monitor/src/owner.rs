@@ -199,9 +199,7 @@ impl Owner {
                     }
                 }
                 Some((session, event)) = inbox.sessions.recv() => {
-                    if self.on_session(session, event) == Flow::Quit {
-                        break;
-                    }
+                    self.on_session(session, event);
                 }
                 else => break,
             }
@@ -307,7 +305,7 @@ impl Owner {
         self.show_in_tray();
     }
 
-    fn on_session(&mut self, session: u64, event: SessionEvent) -> Flow {
+    fn on_session(&mut self, session: u64, event: SessionEvent) {
         match event {
             SessionEvent::Opened(sender) => {
                 // Kept until the client says what it is.
@@ -349,7 +347,6 @@ impl Owner {
                 }
             }
         }
-        Flow::Continue
     }
 
     fn reply(&self, session: u64, message: ToPopup) {
@@ -364,7 +361,6 @@ impl Owner {
     /// A popup's request, answered from the state.
     fn answer(&mut self, request: Request) -> Result<Reply, RequestError> {
         match request {
-            Request::GetView => Ok(Reply::View(Box::new(self.model()))),
             Request::OpenRemote { organization_id, system_id, app } => {
                 self.open_remote(organization_id, system_id, app).map(|()| Reply::Done)
             }

@@ -35,7 +35,7 @@ pub enum TrayEvent {
 /// The running tray icon; dropping it removes the icon.
 pub struct Tray {
     updates: mpsc::Sender<TrayContent>,
-    shown: Option<TrayContent>,
+    shown: TrayContent,
 }
 
 impl Tray {
@@ -81,16 +81,16 @@ impl Tray {
             })
             .map_err(|e| e.to_string())?;
         start_result.recv().map_err(|_| "the tray thread ended".to_string())??;
-        Ok(Tray { updates, shown: Some(first) })
+        Ok(Tray { updates, shown: first })
     }
 
     /// Shows new content, if it differs from what is shown.
     pub fn show(&mut self, content: TrayContent) {
-        if self.shown.as_ref() == Some(&content) {
+        if self.shown == content {
             return;
         }
         if self.updates.send(content.clone()).is_ok() {
-            self.shown = Some(content);
+            self.shown = content;
         }
     }
 }
