@@ -111,6 +111,10 @@ pub fn listen(app: AppHandle, incoming: Incoming) {
             line.clear();
             match (&mut lines).take(MAX_LINE_BYTES as u64).read_line(&mut line).await {
                 Ok(0) | Err(_) => break,
+                Ok(_) if !line.ends_with('\n') => {
+                    eprintln!("dms-tray-popup: dms-tray sent a line longer than the channel allows");
+                    break;
+                }
                 Ok(_) => match ipc::decode::<ToPopup>(&line) {
                     Ok(message) => {
                         if !receive(&app, message, &pending, &model) {
