@@ -556,7 +556,7 @@ fig_notify() { # dir
     name=$(printf 'System %05d' "$i")
     t0=$EPOCHREALTIME
     [ "$(control PATCH "/control/systems/$(printf 'sys%05d' "$i")" '{"state": "noConnection"}')" = 200 ] || { detail "8: PATCH failed"; return; }
-    if wait_for $((POLL * 3)) grep -qF "$name" "$dir/notifications"; then
+    if wait_for $((POLL * 3)) grep -qsF "$name" "$dir/notifications"; then
       at=$(grep -F "$name" "$dir/notifications" | head -1 | cut -f1)
       lat=$(awk -v a="$t0" -v b="$at" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
       latencies="$latencies $lat"
