@@ -115,9 +115,17 @@ pub struct AlertPolicy {
     failure_told: HashMap<Uuid, PollErrorKind>,
     snoozed: HashMap<SystemRef, DateTime<Utc>>,
     paused_until: Option<DateTime<Utc>>,
-    /// How many systems each organization had when they were last learned,
-    /// so that an unchanged poll does not go over every system again.
-    learned: HashMap<Uuid, usize>,
+    /// What each organization looked like when its systems were last gone
+    /// over, so that an unchanged poll does not go over them again.
+    learned: HashMap<Uuid, Learned>,
+}
+
+/// An organization's systems as last gone over: only a transition or a
+/// change in their number can make these stale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Learned {
+    systems: usize,
+    any_unknown: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,16 +178,22 @@ impl AlertPolicy {
         }
         // An unchanged poll of many systems must cost next to nothing: each
         // step below only runs when it has something to look at.
-        if !transitions.is_empty() || self.learned.get(&org.id) != Some(&org.systems.len()) {
-            self.learn_new_systems(org, now);
-            self.learned.insert(org.id, org.systems.len());
-        }
+        let learned = match self.learned.get(&org.id) {
+            Some(learned) if transitions.is_empty() && learned.systems == org.systems.len() => *learned,
+            _ => {
+                self.learn_new_systems(org, now);
+                let any_unknown = org.systems.iter().any(|s| s.state == ApiState::Unknown);
+                let learned = Learned { systems: org.systems.len(), any_unknown };
+                self.learned.insert(org.id, learned);
+                learned
+            }
+        };
         if self.flapping.keys().any(|k| k.organization == org.id) {
             self.end_flapping(org, now, &mut alerts);
         }
-        if self.unknown_told.contains_key(&org.id)
+        if learned.any_unknown
+            || self.unknown_told.contains_key(&org.id)
             || self.unknown_polls.keys().any(|k| k.organization == org.id)
-            || org.systems.iter().any(|s| s.state == ApiState::Unknown)
         {
             self.unknown_group(org, &mut alerts);
         }
