@@ -43,6 +43,10 @@ use crate::alerts::AlertSettings;
 /// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
 
+/// Longest accepted `poll_interval`: a monitor that looks less than once a
+/// day would show day-old states as today's.
+pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// `poll_interval` when the file does not set one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -406,6 +410,16 @@ fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
             format!(
                 "poll_interval {text:?} is shorter than the minimum of {min}s, which keeps dms-tray from overloading dataminer.services; write \"{min}s\" or more (the default is \"{default}s\").",
                 min = MIN_POLL_INTERVAL.as_secs(),
+                default = DEFAULT_POLL_INTERVAL.as_secs(),
+            ),
+        ));
+    }
+    if interval > MAX_POLL_INTERVAL {
+        return Err(fail(
+            value,
+            format!(
+                "poll_interval {text:?} is longer than the maximum of {max}, which keeps the states dms-tray shows from being days old; write \"{max}\" or less (the default is \"{default}s\").",
+                max = humantime::format_duration(MAX_POLL_INTERVAL),
                 default = DEFAULT_POLL_INTERVAL.as_secs(),
             ),
         ));
@@ -843,6 +857,13 @@ key_env = "DMS_KEY"
     #[test]
     fn poll_interval_minimum_is_accepted() {
         assert_eq!(ok("poll_interval = \"5s\"").poll_interval, MIN_POLL_INTERVAL);
+    }
+
+    #[test]
+    fn poll_interval_above_maximum() {
+        assert_eq!(ok("poll_interval = \"24h\"").poll_interval, MAX_POLL_INTERVAL);
+        assert_error("poll_interval = \"24h 1s\"", 1, "longer than the maximum of 1day");
+        assert_error("poll_interval = \"584542046090years\"", 1, "write \"1day\" or less");
     }
 
     #[test]

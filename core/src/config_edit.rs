@@ -9,7 +9,7 @@ use chrono::NaiveTime;
 use toml_edit::{value, DocumentMut, Item, Table};
 
 use crate::alerts::AlertSettings;
-use crate::config::{self, MIN_POLL_INTERVAL};
+use crate::config::{self, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL};
 
 /// Reads a poll interval as typed in the settings ("30s", "2m"), with the
 /// same floor as the configuration file.
@@ -21,6 +21,12 @@ pub fn parse_poll_interval(text: &str) -> Result<Duration, String> {
         return Err(format!(
             "\"{text}\" is shorter than {}; dms-tray polls at most every 5 seconds",
             humantime::format_duration(MIN_POLL_INTERVAL)
+        ));
+    }
+    if interval > MAX_POLL_INTERVAL {
+        return Err(format!(
+            "\"{text}\" is longer than {}; dms-tray polls at least once a day",
+            humantime::format_duration(MAX_POLL_INTERVAL)
         ));
     }
     Ok(interval)

@@ -13,6 +13,11 @@ use crate::poll::PollOutcome;
 /// The upper bound of the backoff, unless the poll interval itself is longer.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
+/// The longest a server may hold polls off with `Retry-After` or
+/// `max-age`. A longer value, by mistake or by malice, would freeze the last
+/// look of an organization for good; beyond this, dms-tray polls anyway.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60 * 60);
+
 /// How much of a backoff delay jitter may take off (a quarter), so that many
 /// clients that failed together do not retry together.
 const JITTER_SHARE: f64 = 0.25;
@@ -48,11 +53,11 @@ impl Schedule {
     pub fn next(&mut self, outcome: &PollOutcome, jitter: f64) -> NextPoll {
         let after = self.delay(outcome, jitter);
         let not_before = match outcome {
-            PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => max_age.unwrap_or_default(),
+            PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => server_delay(*max_age),
             PollOutcome::Failed(error) if error.kind.is_configuration_problem() => {
-                self.interval.max(error.retry_after.unwrap_or_default())
+                self.interval.max(server_delay(error.retry_after))
             }
-            PollOutcome::Failed(error) => error.retry_after.unwrap_or_default(),
+            PollOutcome::Failed(error) => server_delay(error.retry_after),
         };
         NextPoll { after, not_before }
     }
@@ -61,12 +66,12 @@ impl Schedule {
         match outcome {
             PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => {
                 self.consecutive_failures = 0;
-                self.interval.max(max_age.unwrap_or_default())
+                self.interval.max(server_delay(*max_age))
             }
             PollOutcome::Failed(error) => {
                 self.consecutive_failures = self.consecutive_failures.saturating_add(1);
                 let backoff = self.backoff(jitter.clamp(0.0, 1.0));
-                backoff.max(error.retry_after.unwrap_or_default())
+                backoff.max(server_delay(error.retry_after))
             }
         }
     }
@@ -79,6 +84,11 @@ impl Schedule {
         let raw = self.interval.saturating_mul(1 << doublings).min(cap);
         raw.mul_f64(1.0 - JITTER_SHARE * jitter).max(self.interval)
     }
+}
+
+/// A delay the server asked for, within [`MAX_SERVER_DELAY`].
+fn server_delay(asked: Option<Duration>) -> Duration {
+    asked.unwrap_or_default().min(MAX_SERVER_DELAY)
 }
 
 #[cfg(test)]
@@ -136,6 +146,31 @@ mod tests {
         let mut s = Schedule::new(Duration::from_secs(10));
         assert_eq!(s.next(&failure(Some(36)), 0.0).after, Duration::from_secs(36));
         assert_eq!(s.next(&failure(Some(3600)), 0.0).after, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn a_server_holds_polls_off_for_an_hour_at_most() {
+        let mut s = Schedule::new(MINUTE);
+        let forever = Some(Duration::from_secs(u64::MAX));
+        let next = s.next(&failure(Some(u64::MAX)), 0.0);
+        assert_eq!((next.after, next.not_before), (MAX_SERVER_DELAY, MAX_SERVER_DELAY));
+        for cached in [PollOutcome::NotModified { max_age: forever }, fresh_with_max_age(forever)] {
+            let next = s.next(&cached, 0.0);
+            assert_eq!((next.after, next.not_before), (MAX_SERVER_DELAY, MAX_SERVER_DELAY));
+        }
+        let rejected = PollOutcome::Failed(PollError {
+            kind: PollErrorKind::KeyRejected,
+            message: "key rejected (401)".into(),
+            retry_after: forever,
+        });
+        assert_eq!(s.next(&rejected, 0.0).not_before, MAX_SERVER_DELAY);
+        // Whatever the server says, the next poll is a time a clock can hold.
+        assert!(std::time::Instant::now().checked_add(s.next(&rejected, 0.0).after).is_some());
+    }
+
+    fn fresh_with_max_age(max_age: Option<Duration>) -> PollOutcome {
+        let PollOutcome::Fresh { document, etag, .. } = fresh(vec![]) else { panic!("fresh() is a Fresh outcome") };
+        PollOutcome::Fresh { document, etag, max_age }
     }
 
     #[test]

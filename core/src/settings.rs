@@ -111,5 +111,8 @@ mod tests {
         let error = poll_interval("1s").unwrap_err();
         assert_eq!(error.field, Some(Field::PollInterval));
         assert!(error.message.contains("shorter than 5s"), "{}", error.message);
+        let error = poll_interval("2days").unwrap_err();
+        assert_eq!(error.field, Some(Field::PollInterval));
+        assert!(error.message.contains("longer than 1day"), "{}", error.message);
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
 use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
+use dms_tray_core::schedule::MAX_SERVER_DELAY;
 use reqwest::header::{self, HeaderMap};
 use reqwest::{Response, StatusCode};
 use url::Url;
@@ -193,7 +194,7 @@ impl OrgClient {
             429 => (
                 PollErrorKind::RateLimited,
                 match retry_after {
-                    Some(wait) => format!("rate limited, retrying in {} s", wait.as_secs()),
+                    Some(wait) => format!("rate limited, retrying in {} s", wait.min(MAX_SERVER_DELAY).as_secs()),
                     None => "rate limited (429)".to_string(),
                 },
             ),
@@ -270,12 +271,22 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or_default())
 }
 
+/// Error bodies are read up to this size: only a short message is wanted
+/// from them, and a server that sends more is not worth waiting for.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// The `error.message` of a JSON error body, when there is one.
-async fn server_message(response: Response) -> Option<String> {
+async fn server_message(mut response: Response) -> Option<String> {
     if !is_json(&header_text(response.headers(), header::CONTENT_TYPE)?) {
         return None;
     }
-    let body = response.bytes().await.ok()?;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.ok()? {
+        if body.len() + chunk.len() > MAX_ERROR_BODY_BYTES {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
     let value: serde_json::Value = serde_json::from_slice(&body).ok()?;
     let message = value.get("error")?.get("message")?.as_str()?.trim();
     (!message.is_empty()).then(|| message.chars().take(300).collect())

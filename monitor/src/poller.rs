@@ -4,6 +4,7 @@
 //! contract.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use dms_tray_core::poll::PollOutcome;
@@ -64,8 +65,26 @@ async fn poll_loop(
             return;
         }
         tokio::select! {
-            _ = sleep_until(polled_at + next.after) => {}
-            _ = refresh.notified() => sleep_until(polled_at + next.not_before).await,
+            _ = sleep_until(later(polled_at, next.after)) => {}
+            _ = refresh.notified() => sleep_until(later(polled_at, next.not_before)).await,
         }
+    }
+}
+
+/// `at + after`, or a day after `at` should that not fit the clock: a
+/// schedule that went wrong delays a poll, it never ends the loop.
+fn later(at: Instant, after: Duration) -> Instant {
+    at.checked_add(after).unwrap_or_else(|| at + Duration::from_secs(24 * 60 * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delay_no_clock_can_hold_waits_a_day_instead_of_ending_the_loop() {
+        let now = Instant::now();
+        assert_eq!(later(now, Duration::from_secs(5)), now + Duration::from_secs(5));
+        assert_eq!(later(now, Duration::MAX), now + Duration::from_secs(24 * 60 * 60));
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dms_tray_core::api::ApiState;
 use dms_tray_core::poll::{PollErrorKind, PollOutcome};
-use dms_tray_core::schedule::Schedule;
+use dms_tray_core::schedule::{Schedule, MAX_SERVER_DELAY};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -258,5 +258,50 @@ async fn a_body_over_16_mib_is_refused() {
             "not a status document: larger than 16 MiB",
             "length given: {with_length}"
         );
+    }
+}
+
+/// A server that answers every request with a 503 whose JSON body never ends.
+async fn endless_error_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head =
+                    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(br#"{"error": {"code": "Busy", "message": ""#).await;
+                let chunk = vec![b'x'; 16 * 1024];
+                while socket.write_all(&chunk).await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_not_waited_for() {
+    let url = endless_error_server().await;
+    let outcome = client_for(&url, Duration::from_secs(10)).poll().await;
+    let PollOutcome::Failed(error) = &outcome else { panic!("{outcome:?}") };
+    assert_eq!(error.kind, PollErrorKind::ServiceError, "{}", error.message);
+    assert_eq!(error.message, "dataminer.services error 503");
+}
+
+#[tokio::test]
+async fn a_server_cannot_hold_polls_off_for_more_than_an_hour() {
+    let year_9999 = "Fri, 31 Dec 9999 23:59:59 GMT";
+    for retry_after in ["18446744073709551615", year_9999] {
+        let mut h = Harness::start().await;
+        h.fault(json!({ "status": 429, "retryAfter": retry_after })).await;
+        let outcome = h.poll().await;
+        assert_eq!(failure_message(&outcome), "rate limited, retrying in 3600 s", "Retry-After: {retry_after}");
+        let next = Schedule::new(Duration::from_secs(10)).next(&outcome, 0.0);
+        assert_eq!((next.after, next.not_before), (MAX_SERVER_DELAY, MAX_SERVER_DELAY), "Retry-After: {retry_after}");
     }
 }
