@@ -63,6 +63,9 @@ pub enum PollErrorKind {
     Redirect,
     /// Any status the contract does not name.
     UnexpectedStatus,
+    /// A Systems document of another organization than the one asked for:
+    /// its states are not this organization's.
+    WrongOrganization,
 }
 
 impl PollErrorKind {
@@ -76,6 +79,7 @@ impl PollErrorKind {
                 | PollErrorKind::PermissionMissing
                 | PollErrorKind::OrganizationNotFound
                 | PollErrorKind::Redirect
+                | PollErrorKind::WrongOrganization
         )
     }
 

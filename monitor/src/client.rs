@@ -82,6 +82,7 @@ pub fn org_clients(
 /// Polls one organization; remembers the ETag of its last document.
 pub struct OrgClient {
     http: reqwest::Client,
+    organization: Uuid,
     endpoint: Url,
     key: String,
     total_timeout: Duration,
@@ -94,6 +95,7 @@ impl OrgClient {
     pub fn new(http: reqwest::Client, api_url: &Url, organization: Uuid, key: String, timeouts: Timeouts) -> Self {
         OrgClient {
             http,
+            organization,
             endpoint: endpoint(api_url, organization),
             key,
             total_timeout: timeouts.total,
@@ -147,7 +149,17 @@ impl OrgClient {
         let started = std::time::Instant::now();
         let document = parse_document(&body).map_err(|e| error(PollErrorKind::NotADocument, e.to_string()));
         self.parse_time = Some(started.elapsed());
-        document
+        let document = document?;
+        if document.organization.id != self.organization {
+            return Err(error(
+                PollErrorKind::WrongOrganization,
+                format!(
+                    "the API answered with the systems of organization {}, not {}; check api_url and id",
+                    document.organization.id, self.organization
+                ),
+            ));
+        }
+        Ok(document)
     }
 
     /// Reads the body, refusing more than the contract's 16 MiB.

@@ -123,6 +123,17 @@ async fn a_200_that_is_not_a_status_document_is_not_all_well() {
 }
 
 #[tokio::test]
+async fn the_document_of_another_organization_is_not_this_ones() {
+    fault_then_recovery(
+        json!({ "wrongOrganization": true }),
+        PollErrorKind::WrongOrganization,
+        "the API answered with the systems of organization 00000000-0000-4000-8000-00000000000f, not ",
+        Some(ApiState::Unknown),
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn duplicate_system_ids_are_not_a_document() {
     let mut h = Harness::start().await;
     h.fault(json!({ "duplicateIds": true })).await;

@@ -30,6 +30,9 @@ pub(crate) enum Fault {
     NotADocument,
     /// A 200 document that lists its first system twice.
     DuplicateIds,
+    /// A 200 document of another organization, as a wrong route or a
+    /// confused cache would serve.
+    WrongOrganization,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -58,6 +61,8 @@ struct FaultSpec {
     not_a_document: bool,
     #[serde(default)]
     duplicate_ids: bool,
+    #[serde(default)]
+    wrong_organization: bool,
 }
 
 impl TryFrom<FaultSpec> for Fault {
@@ -90,6 +95,7 @@ impl TryFrom<FaultSpec> for Fault {
             (spec.truncated, Fault::Truncated),
             (spec.not_a_document, Fault::NotADocument),
             (spec.duplicate_ids, Fault::DuplicateIds),
+            (spec.wrong_organization, Fault::WrongOrganization),
         ] {
             if set {
                 faults.push(fault);
@@ -98,7 +104,7 @@ impl TryFrom<FaultSpec> for Fault {
         match faults.len() {
             1 => Ok(faults.remove(0)),
             n => Err(format!(
-                "a fault needs exactly one of `status`, `delayMs`, `html200`, `truncated`, `redirect`, `notADocument`, `duplicateIds` (found {n})"
+                "a fault needs exactly one of `status`, `delayMs`, `html200`, `truncated`, `redirect`, `notADocument`, `duplicateIds`, `wrongOrganization` (found {n})"
             )),
         }
     }

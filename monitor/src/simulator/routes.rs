@@ -21,6 +21,9 @@ use super::model::{Model, ModelError, NewSystem, Shared, SystemPatch};
 /// The header dataminer.services reads its API keys from.
 const KEY_HEADER: &str = "ocp-apim-subscription-key";
 
+/// The organization whose document the `wrongOrganization` fault serves.
+const OTHER_ORGANIZATION: uuid::Uuid = uuid::uuid!("00000000-0000-4000-8000-00000000000f");
+
 pub(crate) fn router(model: Shared) -> Router {
     Router::new()
         .route("/v1/organizations/{organization_id}/systems", get(systems))
@@ -107,6 +110,11 @@ fn fault_response(fault: Fault, model: &Model) -> Option<Response> {
             if let Some(first) = document.systems.first().cloned() {
                 document.systems.push(first);
             }
+            json(serde_json::to_vec(&document).expect("a Systems document always serializes"))
+        }
+        Fault::WrongOrganization => {
+            let mut document: SystemsDocument = model.document();
+            document.organization.id = OTHER_ORGANIZATION;
             json(serde_json::to_vec(&document).expect("a Systems document always serializes"))
         }
         Fault::Delay(_) => return None,
