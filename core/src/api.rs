@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::clean::{clean_in_place, MAX_NAME_CHARS};
+
 /// Largest Systems document the contract allows (about 20,000 systems).
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
@@ -140,12 +142,19 @@ pub enum DocumentError {
 
 /// Parses and validates a Systems document.
 pub fn parse_document(body: &[u8]) -> Result<SystemsDocument, DocumentError> {
-    let document: SystemsDocument = serde_json::from_slice(body).map_err(|e| {
+    let mut document: SystemsDocument = serde_json::from_slice(body).map_err(|e| {
         // serde_json's messages say what was expected and where.
         DocumentError::Malformed(e.to_string())
     })?;
+    clean_in_place(&mut document.organization.name, MAX_NAME_CHARS);
+    clean_in_place(&mut document.organization.url_label, MAX_NAME_CHARS);
     let mut seen = HashSet::with_capacity(document.systems.len());
-    for system in &document.systems {
+    for system in &mut document.systems {
+        clean_in_place(&mut system.name, MAX_NAME_CHARS);
+        clean_in_place(&mut system.dns_label, MAX_NAME_CHARS);
+        if let Some(version) = &mut system.data_miner_version {
+            clean_in_place(version, MAX_NAME_CHARS);
+        }
         if !seen.insert(system.id) {
             return Err(DocumentError::DuplicateSystem(system.id));
         }

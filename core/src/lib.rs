@@ -9,6 +9,7 @@
 pub mod ago;
 pub mod alerts;
 pub mod api;
+pub mod clean;
 pub mod config;
 pub mod config_edit;
 pub mod history;

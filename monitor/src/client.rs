@@ -9,6 +9,7 @@
 use std::time::{Duration, SystemTime};
 
 use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
+use dms_tray_core::clean::clean;
 use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
 use dms_tray_core::schedule::MAX_SERVER_DELAY;
 use reqwest::header::{self, HeaderMap};
@@ -286,6 +287,8 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 /// Error bodies are read up to this size: only a short message is wanted
 /// from them, and a server that sends more is not worth waiting for.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// The server's message is shown up to this many characters.
+const MAX_SERVER_MESSAGE_CHARS: usize = 300;
 
 /// The `error.message` of a JSON error body, when there is one.
 async fn server_message(mut response: Response) -> Option<String> {
@@ -301,7 +304,8 @@ async fn server_message(mut response: Response) -> Option<String> {
     }
     let value: serde_json::Value = serde_json::from_slice(&body).ok()?;
     let message = value.get("error")?.get("message")?.as_str()?.trim();
-    (!message.is_empty()).then(|| message.chars().take(300).collect())
+    let message = clean(message, MAX_SERVER_MESSAGE_CHARS);
+    (!message.is_empty()).then(|| message.into_owned())
 }
 
 /// The innermost error's text: "connection refused" rather than reqwest's wrapper.

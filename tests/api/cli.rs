@@ -199,3 +199,27 @@ fn the_monitor_links_no_gtk_webkit_or_icu() {
     let count = libraries.lines().filter(|l| l.contains(".so")).count();
     eprintln!("the monitor loads {count} shared libraries");
 }
+
+#[test]
+fn the_status_table_never_writes_what_a_hostile_name_holds() {
+    let simulator = SimulateProcess::start(false);
+    let config = write_config("hostile.toml", &simulator.config("30s"));
+    let hostile = "Ziine\u{1b}]0;pwned\u{7}\u{1b}[2J \u{202E}KO\u{202C}";
+    let rename = serde_json::json!({ "name": hostile, "state": "noConnection" });
+    simulator.control("PATCH", "/control/systems/Ziine", Some(rename));
+    simulator.control(
+        "PATCH",
+        "/control/systems/Gent%20Headend",
+        Some(serde_json::json!({ "name": "L".repeat(100_000) })),
+    );
+    for args in [&["status"][..], &["status", "--json"]] {
+        let output = dms_tray(args, Some(&config));
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202E}'),
+            "{args:?}: {text:?}"
+        );
+        assert!(text.contains("Ziine]0;pwned[2J KO"), "{args:?}: {text}");
+        assert!(text.contains(&format!("{}…", "L".repeat(199))) && !text.contains(&"L".repeat(201)), "{args:?}");
+    }
+}

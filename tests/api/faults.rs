@@ -316,3 +316,14 @@ async fn a_server_cannot_hold_polls_off_for_more_than_an_hour() {
         assert_eq!((next.after, next.not_before), (MAX_SERVER_DELAY, MAX_SERVER_DELAY), "Retry-After: {retry_after}");
     }
 }
+
+#[tokio::test]
+async fn names_reach_the_view_without_control_characters_or_direction_overrides() {
+    let mut h = Harness::start().await;
+    h.poll().await;
+    let ziine = h.org().systems.iter().find(|s| s.name == "Ziine").expect("Ziine").id;
+    h.patch_system(&ziine.to_string(), json!({ "name": "Zi\u{1b}[31mine\u{202E}\u{0}" })).await;
+    h.poll().await;
+    let name = &h.org().systems.iter().find(|s| s.id == ziine).expect("still there").name;
+    assert_eq!(name, "Zi[31mine");
+}
