@@ -34,11 +34,23 @@ pub struct NextPoll {
 pub struct Schedule {
     interval: Duration,
     consecutive_failures: u32,
+    /// The wait the server asked for after the last poll (within
+    /// [`MAX_SERVER_DELAY`]), which a new interval must not cut short.
+    server_wait: Duration,
 }
 
 impl Schedule {
     pub fn new(interval: Duration) -> Self {
-        Schedule { interval, consecutive_failures: 0 }
+        Schedule { interval, consecutive_failures: 0, server_wait: Duration::ZERO }
+    }
+
+    /// Takes a new poll interval and says how long after the last poll the
+    /// next one is now due: the new rhythm, but never sooner than the
+    /// server asked (`Retry-After`, `max-age`).
+    pub fn set_interval(&mut self, interval: Duration) -> Duration {
+        self.interval = interval;
+        let rhythm = if self.consecutive_failures == 0 { interval } else { self.backoff(0.0) };
+        rhythm.max(self.server_wait)
     }
 
     pub fn consecutive_failures(&self) -> u32 {
@@ -51,6 +63,10 @@ impl Schedule {
     /// rejected key or a missing permission). `jitter` is a random number in
     /// `[0, 1)` supplied by the caller.
     pub fn next(&mut self, outcome: &PollOutcome, jitter: f64) -> NextPoll {
+        self.server_wait = match outcome {
+            PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => server_delay(*max_age),
+            PollOutcome::Failed(error) => server_delay(error.retry_after),
+        };
         let after = self.delay(outcome, jitter);
         let not_before = match outcome {
             PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => server_delay(*max_age),
@@ -187,6 +203,25 @@ mod tests {
             retry_after: None,
         });
         assert_eq!(s.next(&rejected, 0.0).not_before, MINUTE);
+    }
+
+    #[test]
+    fn a_new_interval_keeps_what_the_server_asked_for() {
+        let mut s = Schedule::new(MINUTE);
+        s.next(&failure(Some(600)), 0.0);
+        assert_eq!(s.set_interval(Duration::from_secs(10)), Duration::from_secs(600), "Retry-After is kept");
+        s.next(&PollOutcome::NotModified { max_age: Some(Duration::from_secs(90)) }, 0.0);
+        assert_eq!(s.set_interval(Duration::from_secs(10)), Duration::from_secs(90), "max-age is kept");
+        assert_eq!(s.set_interval(Duration::from_secs(300)), Duration::from_secs(300));
+        s.next(&fresh(vec![]), 0.0);
+        assert_eq!(s.set_interval(Duration::from_secs(10)), Duration::from_secs(10), "nothing asked: the new rhythm");
+        s.next(&failure(None), 0.0);
+        s.next(&failure(None), 0.0);
+        assert_eq!(
+            s.set_interval(Duration::from_secs(10)),
+            Duration::from_secs(20),
+            "still backing off, from the new interval"
+        );
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn org_clients(
 }
 
 /// Polls one organization; remembers the ETag of its last document.
+#[derive(Clone)]
 pub struct OrgClient {
     http: reqwest::Client,
     organization: Uuid,

@@ -20,7 +20,6 @@ use dms_tray_core::monitor::Monitor;
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
-use dms_tray_core::schedule::Schedule;
 use dms_tray_core::settings::{self, NotificationChoices, SettingsModel};
 use dms_tray_core::transitions::{Change, Named, Transition};
 use dms_tray_core::tray::{tooltip, tray_look};
@@ -114,7 +113,6 @@ impl PopupSlot {
 
 pub struct Owner {
     config: Config,
-    keys: Vec<String>,
     location: ConfigLocation,
     demo: bool,
     monitor: Monitor,
@@ -130,8 +128,6 @@ pub struct Owner {
     pending: HashMap<u64, UnboundedSender<ToPopup>>,
     socket: PathBuf,
     poller: Poller,
-    polled: mpsc::Sender<Polled>,
-    http: reqwest::Client,
     commands: UnboundedSender<Command>,
 }
 
@@ -152,7 +148,7 @@ impl Owner {
         let http = crate::client::http_client_for(&config, timeouts);
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, &http, timeouts);
-        let poller = Poller::start(clients, Schedule::new(config.poll_interval), polled.clone());
+        let poller = Poller::start(clients, config.poll_interval, polled);
         let monitor = Monitor::of(&config);
         let first = tray_content(monitor.view(), None, None);
         // Without a StatusNotifier host (GNOME without its extension), the
@@ -169,7 +165,6 @@ impl Owner {
             monitor,
             alerts: AlertPolicy::new(config.notifications.clone()),
             config,
-            keys,
             location,
             demo,
             history,
@@ -180,8 +175,6 @@ impl Owner {
             pending: HashMap::new(),
             socket,
             poller,
-            polled,
-            http,
             commands,
         };
         (owner, polled_rx)
@@ -456,8 +449,7 @@ impl Owner {
             if interval != self.config.poll_interval {
                 log::info!("polling every {}", humantime::format_duration(interval));
                 self.config.poll_interval = interval;
-                let clients = org_clients(&self.config, &self.keys, &self.http, Timeouts::default());
-                self.poller = Poller::start(clients, Schedule::new(interval), self.polled.clone());
+                self.poller.set_interval(interval);
             }
             self.alerts.settings = alerts;
         }

@@ -10,6 +10,8 @@ use dms_tray_core::schedule::{Schedule, MAX_SERVER_DELAY};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use dms_tray::poller::{Polled, Poller};
+
 use crate::support::{failure_message, Harness};
 
 /// Injects `fault`, polls, checks the error kind, message and the states the
@@ -326,4 +328,34 @@ async fn names_reach_the_view_without_control_characters_or_direction_overrides(
     h.poll().await;
     let name = &h.org().systems.iter().find(|s| s.id == ziine).expect("still there").name;
     assert_eq!(name, "Zi[31mine");
+}
+
+/// The poll loop of the harness's organization, every `interval`.
+fn poller(h: &Harness, interval: Duration) -> (Poller, tokio::sync::mpsc::Receiver<Polled>) {
+    let (out, polled) = tokio::sync::mpsc::channel(8);
+    let client = Harness::client_with_key(&h.simulator, h.simulator.key());
+    (Poller::start(vec![(h.simulator.organization_id(), client)], interval, out), polled)
+}
+
+#[tokio::test]
+async fn a_new_poll_interval_keeps_a_wait_the_server_asked_for() {
+    let h = Harness::start().await;
+    h.fault(json!({ "status": 429, "retryAfter": "30" })).await;
+    let (poller, mut polled) = poller(&h, Duration::from_secs(60));
+    let first = polled.recv().await.expect("the first poll");
+    assert_eq!(failure_message(&first.outcome), "rate limited, retrying in 30 s");
+    poller.set_interval(Duration::from_secs(5));
+    let early = tokio::time::timeout(Duration::from_secs(8), polled.recv()).await;
+    assert!(early.is_err(), "polled again within 8 s of a Retry-After of 30 s: {early:?}");
+}
+
+#[tokio::test]
+async fn a_new_poll_interval_takes_effect_without_a_restart() {
+    let h = Harness::start().await;
+    let (poller, mut polled) = poller(&h, Duration::from_secs(3600));
+    assert!(matches!(polled.recv().await.expect("the first poll").outcome, PollOutcome::Fresh { .. }));
+    poller.set_interval(Duration::from_secs(5));
+    let next = tokio::time::timeout(Duration::from_secs(10), polled.recv()).await;
+    let next = next.expect("polled within 10 s of a 5 s interval").expect("a poll");
+    assert!(matches!(next.outcome, PollOutcome::NotModified { .. }), "the ETag was kept: {:?}", next.outcome);
 }
