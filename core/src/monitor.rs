@@ -4,6 +4,8 @@
 //! This is the one place where poll → snapshot → transitions happens; the
 //! shell only carries outcomes in and views and transitions out.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -43,6 +45,23 @@ impl Monitor {
             snapshot.updating = true;
             org.updating = true;
         }
+    }
+
+    /// The earliest time at which an organization's states become too old
+    /// to show, polled every `interval` (see [`OrgSnapshot::stale_at`]).
+    pub fn next_stale_at(&self, interval: Duration) -> Option<DateTime<Utc>> {
+        self.snapshots.iter().filter_map(|s| s.stale_at(interval)).min()
+    }
+
+    /// For each organization whose states are too old at `now`, the failure
+    /// to record in their place, so that they show as unknown with the
+    /// reason, never as their last state.
+    pub fn stale(&self, now: DateTime<Utc>, interval: Duration) -> Vec<(Uuid, PollOutcome)> {
+        self.snapshots
+            .iter()
+            .filter(|s| s.stale_at(interval).is_some_and(|at| at <= now))
+            .filter_map(|s| Some((s.id, s.stale_failure(now)?)))
+            .collect()
     }
 
     /// Folds one poll outcome in and returns what changed. An outcome for
@@ -89,6 +108,7 @@ pub struct Recorded {
 mod tests {
     use super::*;
     use crate::api::ApiState;
+    use crate::poll::PollErrorKind;
     use crate::transitions::Change;
     use crate::view::tests::{at, fresh, org_id, system};
 
@@ -132,6 +152,51 @@ mod tests {
         assert!(recovered.view_changed);
         assert_eq!(monitor.view().organizations[0].systems[0].state, ApiState::Ok);
         assert!(!recovered.transitions.is_empty(), "the recovery is told");
+    }
+
+    #[test]
+    fn states_no_poll_confirmed_for_three_intervals_show_as_unknown_with_the_reason() {
+        const MINUTE: Duration = Duration::from_secs(60);
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        assert_eq!(monitor.next_stale_at(MINUTE), None, "nothing shown yet");
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
+        monitor.record(org_id(), &PollOutcome::NotModified { max_age: None }, at(1));
+        assert_eq!(monitor.next_stale_at(MINUTE), Some(at(4)), "three intervals after the last confirmation");
+        assert_eq!(monitor.stale(at(3), MINUTE), vec![]);
+
+        let stale = monitor.stale(at(4), MINUTE);
+        let [(organization, outcome)] = &stale[..] else { panic!("{stale:?}") };
+        let recorded = monitor.record(*organization, outcome, at(4));
+        let org = &monitor.view().organizations[0];
+        assert_eq!(org.systems[0].state, ApiState::Unknown, "never its last state");
+        let error = org.error.as_ref().expect("the reason");
+        assert_eq!(error.kind, PollErrorKind::Stale);
+        assert_eq!(error.message, "no poll has confirmed the states since 3 minutes ago; they are too old to show");
+        let changes: Vec<&Change> = recorded.transitions.iter().map(|t| &t.change).collect();
+        assert!(changes.iter().any(|c| matches!(c, Change::OrganizationFailed { kind: PollErrorKind::Stale, .. })));
+        assert!(changes.iter().any(|c| matches!(c, Change::State { to: ApiState::Unknown, .. })), "{changes:?}");
+        assert_eq!(monitor.next_stale_at(MINUTE), None, "told once");
+
+        monitor.record(org_id(), &PollOutcome::NotModified { max_age: None }, at(9));
+        assert_eq!(monitor.view().organizations[0].systems[0].state, ApiState::Ok, "the next poll recovers");
+    }
+
+    #[test]
+    fn a_wait_the_server_asked_for_is_not_staleness() {
+        const MINUTE: Duration = Duration::from_secs(60);
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
+        let rate_limited = PollOutcome::Failed(crate::poll::PollError {
+            kind: PollErrorKind::RateLimited,
+            message: "rate limited, retrying in 600 s".into(),
+            retry_after: Some(Duration::from_secs(600)),
+        });
+        monitor.record(org_id(), &rate_limited, at(1));
+        assert_eq!(monitor.view().organizations[0].systems[0].state, ApiState::Ok, "a 429 keeps the states");
+        assert_eq!(monitor.next_stale_at(MINUTE), Some(at(11)), "the 10 minutes asked for and one interval");
+        // A failure that already shows the states as unknown is not stale on top.
+        monitor.record(org_id(), &crate::view::tests::failed(PollErrorKind::ServiceError), at(2));
+        assert_eq!(monitor.next_stale_at(MINUTE), None);
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub enum PollErrorKind {
     /// A Systems document of another organization than the one asked for:
     /// its states are not this organization's.
     WrongOrganization,
+    /// No poll confirmed the states for too long (see
+    /// [`crate::view::OrgSnapshot::stale_at`]): they are too old to show.
+    Stale,
 }
 
 impl PollErrorKind {

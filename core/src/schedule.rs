@@ -103,7 +103,7 @@ impl Schedule {
 }
 
 /// A delay the server asked for, within [`MAX_SERVER_DELAY`].
-fn server_delay(asked: Option<Duration>) -> Duration {
+pub fn server_delay(asked: Option<Duration>) -> Duration {
     asked.unwrap_or_default().min(MAX_SERVER_DELAY)
 }
 

@@ -7,12 +7,16 @@
 //! `unknown` with the reason and the time of the last good data, never with
 //! their old green.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ago::ago;
 use crate::api::{ApiState, CloudGateways, RemoteAccess, SystemKind, SystemsDocument};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
+use crate::schedule::server_delay;
 
 /// Everything known of one organization after its latest poll.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +29,9 @@ pub struct OrgSnapshot {
     /// The machine woke up (or the network came back) since the last poll:
     /// the states shown may be old until the next poll.
     pub updating: bool,
+    /// The wait the server asked for at the last poll (`max-age`,
+    /// `Retry-After`, within the schedule's ceiling).
+    pub server_wait: Duration,
 }
 
 /// The last valid document and when it was last confirmed (200 or 304).
@@ -44,7 +51,42 @@ pub struct Failure {
 
 impl OrgSnapshot {
     pub fn new(id: Uuid, configured_name: Option<String>) -> Self {
-        OrgSnapshot { id, configured_name, last_good: None, failure: None, updating: false }
+        OrgSnapshot {
+            id,
+            configured_name,
+            last_good: None,
+            failure: None,
+            updating: false,
+            server_wait: Duration::ZERO,
+        }
+    }
+
+    /// When the states this organization shows become too old to show:
+    /// three poll intervals after a poll last confirmed them, or one
+    /// interval after the wait the server asked for when that is longer.
+    /// `None` when no states are shown as known (no data yet, or a failure
+    /// that already shows them as unknown).
+    pub fn stale_at(&self, interval: Duration) -> Option<DateTime<Utc>> {
+        if self.failure.as_ref().is_some_and(|f| !f.error.kind.keeps_last_states()) {
+            return None;
+        }
+        let current_for = (interval.saturating_mul(3)).max(self.server_wait.saturating_add(interval));
+        let good = self.last_good.as_ref()?;
+        good.confirmed_at.checked_add_signed(chrono::Duration::from_std(current_for).ok()?)
+    }
+
+    /// The failure to record when the states are stale at `now`: nothing
+    /// confirmed them since `confirmed_at`.
+    pub fn stale_failure(&self, now: DateTime<Utc>) -> Option<PollOutcome> {
+        let confirmed_at = self.last_good.as_ref()?.confirmed_at;
+        Some(PollOutcome::Failed(PollError {
+            kind: PollErrorKind::Stale,
+            message: format!(
+                "no poll has confirmed the states since {}; they are too old to show",
+                ago(confirmed_at, now)
+            ),
+            retry_after: None,
+        }))
     }
 
     /// Folds the outcome of a poll made at `at` into the snapshot.
@@ -56,6 +98,10 @@ impl OrgSnapshot {
     /// copying it: a document of 10,000 systems is not cheap to copy.
     pub fn record_owned(&mut self, outcome: PollOutcome, at: DateTime<Utc>) {
         self.updating = false;
+        self.server_wait = match &outcome {
+            PollOutcome::Fresh { max_age, .. } | PollOutcome::NotModified { max_age } => server_delay(*max_age),
+            PollOutcome::Failed(error) => server_delay(error.retry_after),
+        };
         match outcome {
             PollOutcome::Fresh { document, .. } => {
                 self.last_good = Some(GoodData { document, confirmed_at: at });

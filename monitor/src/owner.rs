@@ -111,6 +111,10 @@ impl PopupSlot {
     }
 }
 
+/// The longest the staleness timer sleeps, so that a clock change or a
+/// suspend cannot postpone the check for long.
+const STALE_CHECK_CEILING: Duration = Duration::from_secs(10 * 60);
+
 pub struct Owner {
     config: Config,
     location: ConfigLocation,
@@ -183,9 +187,15 @@ impl Owner {
     /// Runs until Quit.
     pub async fn run(mut self, mut polled: mpsc::Receiver<Polled>, mut inbox: Inbox) {
         self.show_in_tray();
+        let stale_check = tokio::time::sleep_until(self.next_stale_check());
+        tokio::pin!(stale_check);
         loop {
             tokio::select! {
                 Some(poll) = polled.recv() => self.on_poll(poll),
+                () = &mut stale_check => {
+                    self.on_stale();
+                    stale_check.as_mut().reset(self.next_stale_check());
+                }
                 Some(command) = inbox.commands.recv() => {
                     if self.on_command(command) == Flow::Quit {
                         break;
@@ -199,6 +209,31 @@ impl Owner {
         }
         self.close_popup();
         log::info!("quit");
+    }
+
+    /// When to look for states too old to show next: when the first
+    /// organization's would be, else three intervals from now. Polls do not
+    /// move this timer (they would wake the process for nothing); it looks
+    /// again when it fires.
+    fn next_stale_check(&self) -> tokio::time::Instant {
+        let interval = self.config.poll_interval;
+        let wait = match self.monitor.next_stale_at(interval) {
+            Some(at) => (at - Utc::now()).to_std().unwrap_or_default(),
+            None => interval.saturating_mul(3),
+        };
+        tokio::time::Instant::now() + wait.min(STALE_CHECK_CEILING)
+    }
+
+    /// Shows the states that no poll confirmed for too long as unknown,
+    /// with the reason, through the same path as a failed poll.
+    fn on_stale(&mut self) {
+        let now = Utc::now();
+        for (organization, outcome) in self.monitor.stale(now, self.config.poll_interval) {
+            if let dms_tray_core::poll::PollOutcome::Failed(error) = &outcome {
+                log::warn!("organization {organization}: {}", error.message);
+            }
+            self.on_poll(Polled { organization, outcome, at: now, parse_time: None });
+        }
     }
 
     fn on_poll(&mut self, poll: Polled) {

@@ -137,3 +137,38 @@ fn a_popup_that_cannot_start_leaves_the_monitor_running_and_says_why() {
     });
     assert!(app.wait_exit(Duration::from_millis(200)).is_none(), "the monitor still runs");
 }
+
+#[test]
+fn states_no_poll_confirms_any_more_turn_unknown_instead_of_staying_green() {
+    let simulator = SimulateProcess::start(false);
+    set_all_ok(&simulator);
+    let desktop = Desktop::new("stale");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = App::start(&desktop, &[]);
+    let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
+    let item = watcher.item(&address);
+    wait_for(ONE_POLL, "all systems connected", || {
+        Some(item.title()).filter(|t| t.contains("all 12 systems connected"))
+    });
+
+    // Rate limited from now on: a 429 keeps the states it cannot update,
+    // but only for three poll intervals (15 s), not for ever.
+    let fault = json!({ "fault": { "status": 429 }, "sticky": true });
+    simulator.control("POST", "/control/faults", Some(fault));
+    let title =
+        wait_for(ONE_POLL, "the rate limit to show", || Some(item.title()).filter(|t| t.contains("cannot poll")));
+    assert!(!title.contains("need attention"), "the states are still current: {title}");
+    let title = wait_for(Duration::from_secs(30), "the old states to turn unknown", || {
+        Some(item.title()).filter(|t| t.contains("12 of 12 systems need attention"))
+    });
+    assert_eq!(title, "dms-tray — 12 of 12 systems need attention; cannot poll Skyline Demo");
+    let log = desktop.home.log();
+    assert!(log.contains("they are too old to show"), "{log}");
+
+    // The next poll that gets through brings the real states back.
+    simulator.control("DELETE", "/control/faults", None);
+    wait_for(Duration::from_secs(80), "the states to come back after the backoff", || {
+        Some(item.title()).filter(|t| t.contains("all 12 systems connected"))
+    });
+}
