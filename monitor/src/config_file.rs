@@ -2,7 +2,7 @@
 //! `$DMS_TRAY_CONFIG`, else `$XDG_CONFIG_HOME/dms-tray/config.toml`
 //! (`~/.config/dms-tray/config.toml`). Parsing and checking are the core's.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use dms_tray_core::config::{self, Config};
@@ -67,16 +67,58 @@ pub fn resolve_keys(config: &Config) -> Result<Vec<String>, String> {
         .collect()
 }
 
-/// Rewrites the file with `edit` through a temporary file and a rename,
-/// so that a crash never leaves half a configuration behind.
+/// Rewrites the file with `edit` the way an editor that cares does: the new
+/// text goes to a temporary file created private (0600) in the same folder,
+/// is flushed to the disk, takes the mode and owner of the file it replaces
+/// and is renamed over it; the folder is flushed too. A symbolic link is
+/// followed, so that the file it points at is rewritten and the link stays.
+/// A crash leaves the old file or the new one, never half of one, and a
+/// failure leaves no temporary file (which could hold a key) behind.
 pub fn rewrite(path: &Path, edit: impl FnOnce(&Path, &str) -> Result<String, String>) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
     let edited = edit(path, &text)?;
-    let temporary = path.with_extension("toml.tmp");
-    std::fs::write(&temporary, edited)
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
-    log::info!("saved the settings to {}", path.display());
+    let target = std::fs::canonicalize(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    replace(&target, edited.as_bytes()).map_err(|e| format!("Cannot write {}: {e}", target.display()))?;
+    log::info!("saved the settings to {}", target.display());
+    Ok(())
+}
+
+fn replace(target: &Path, contents: &[u8]) -> io::Result<()> {
+    let folder = target.parent().ok_or_else(|| io::Error::other("the file has no folder"))?;
+    let original = std::fs::metadata(target)?;
+    let mut temporary = tempfile::Builder::new().prefix(".config.toml.").suffix(".tmp").tempfile_in(folder)?;
+    temporary.write_all(contents)?;
+    keep_mode_and_owner(temporary.as_file(), &original)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(target).map_err(|e| e.error)?;
+    sync_folder(folder)
+}
+
+/// The replacement gets the permissions and owner of the file it replaces
+/// (a temporary file starts out private to this user).
+#[cfg(unix)]
+fn keep_mode_and_owner(file: &std::fs::File, original: &std::fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let current = file.metadata()?;
+    if (current.uid(), current.gid()) != (original.uid(), original.gid()) {
+        std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid()))?;
+    }
+    file.set_permissions(original.permissions())
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(file: &std::fs::File, original: &std::fs::Metadata) -> io::Result<()> {
+    file.set_permissions(original.permissions())
+}
+
+/// Makes the rename itself durable.
+#[cfg(unix)]
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    std::fs::File::open(folder)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_folder: &Path) -> io::Result<()> {
     Ok(())
 }
 
@@ -96,5 +138,68 @@ mod tests {
     fn a_missing_default_file_is_a_first_run() {
         let location = ConfigLocation { path: PathBuf::from("/nonexistent/config.toml"), explicit: false };
         assert_eq!(load(&location), Ok(None));
+    }
+
+    /// A scratch folder of this test's own.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("dms-tray-config-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeps_a_private_file_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("private");
+        let path = dir.join("config.toml");
+        for mode in [0o600, 0o640] {
+            std::fs::write(&path, "key = \"secret\"\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            rewrite(&path, |_, text| Ok(format!("{text}# saved\n"))).unwrap();
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, mode);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "key = \"secret\"\n# saved\n");
+        }
+        assert_eq!(leftovers(&dir), ["config.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_through_a_symbolic_link_writes_the_file_it_points_at() {
+        let dir = scratch("symlink");
+        std::fs::create_dir(dir.join("dotfiles")).unwrap();
+        let real = dir.join("dotfiles").join("dms-tray.toml");
+        std::fs::write(&real, "poll_interval = \"60s\"\n").unwrap();
+        let link = dir.join("config.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        rewrite(&link, |_, _| Ok("poll_interval = \"2m\"\n".into())).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "poll_interval = \"2m\"\n");
+        assert_eq!(leftovers(&dir.join("dotfiles")), ["dms-tray.toml"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_file_and_no_temporary_file() {
+        let dir = scratch("failed");
+        let path = dir.join("config.toml");
+        std::fs::write(&path, "key = \"secret\"\n").unwrap();
+        // Something takes the file's place while the settings are saved: the
+        // rename cannot replace a folder that is not empty.
+        let error = rewrite(&path, |path, text| {
+            std::fs::remove_file(path).unwrap();
+            std::fs::create_dir_all(path.join("taken")).unwrap();
+            Ok(format!("{text}# saved\n"))
+        })
+        .unwrap_err();
+        assert!(error.starts_with("Cannot "), "{error}");
+        assert_eq!(leftovers(&dir), ["config.toml"], "no temporary file with the key in it");
     }
 }
