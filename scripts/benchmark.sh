@@ -354,6 +354,7 @@ start_simulator() { # systems dir
     echo "[[organizations]]"
     grep -E '^ *(api_url|id|key|allowed_remote_hosts) *=' "$2/simulator.out" | sed 's/^ *//'
   } >"$2/config.toml"
+  chmod 600 "$2/config.toml" # it holds the key: dms-tray refuses it readable by others
 }
 
 control() { # method path [json]
@@ -613,7 +614,7 @@ for n in $( [ "$SELF" = 1 ] && echo 100 10000); do
   [ "$n" = 100 ] && fig_cli "$dir"
   start_desktop "$dir"
   mkdir -p "$dir/home/config/dms-tray"
-  cp "$dir/config.toml" "$dir/home/config/dms-tray/config.toml"
+  cp -p "$dir/config.toml" "$dir/home/config/dms-tray/config.toml"
   launch "$dir" "dms-tray-$n" "$APP"
   wait_item "$dir" || detail "dms-tray $n: no tray item registered within 60 s (see $dir/app.log)"
   wait_for 60 polled || detail "dms-tray $n: no poll within 60 s"

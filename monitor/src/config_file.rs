@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use dms_tray_core::config::{self, Config};
+use dms_tray_core::config::{self, Config, KeySource};
 
 /// Where the configuration comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,46 @@ pub fn load(location: &ConfigLocation) -> Result<Option<Config>, String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound && !location.explicit => return Ok(None),
         Err(e) => return Err(read_error(&location.path, &e)),
     };
-    config::parse(&location.path, &text).map(Some).map_err(|e| e.to_string())
+    let config = config::parse(&location.path, &text).map_err(|e| e.to_string())?;
+    refuse_readable_keys(&location.path, &config)?;
+    Ok(Some(config))
+}
+
+/// Like ssh with a private key: a configuration file that holds a key, or
+/// a `key_file`, that other users may read is refused, with the command
+/// that makes it private.
+fn refuse_readable_keys(path: &Path, config: &Config) -> Result<(), String> {
+    if config.organizations.iter().any(|o| matches!(o.key, KeySource::Inline(_))) {
+        private(path)?;
+    }
+    for organization in &config.organizations {
+        if let KeySource::File(key_file) = &organization.key {
+            private(key_file)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn private(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    // A key file that cannot be read is reported when the key is read.
+    let Ok(metadata) = std::fs::metadata(path) else { return Ok(()) };
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: holds an API key that other users can read (mode {mode:o}); make it private with: chmod 600 '{}'",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// Elsewhere the file's access list is the user's own business.
+#[cfg(not(unix))]
+fn private(_path: &Path) -> Result<(), String> {
+    Ok(())
 }
 
 fn read_error(path: &Path, e: &io::Error) -> String {
@@ -201,5 +240,42 @@ mod tests {
         .unwrap_err();
         assert!(error.starts_with("Cannot "), "{error}");
         assert_eq!(leftovers(&dir), ["config.toml"], "no temporary file with the key in it");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_other_users_can_read_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("readable");
+        let mode =
+            |path: &Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let org = "[[organizations]]\napi_url = \"https://api.dataminer.services/api/status-api\"\nid = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\n";
+        let path = dir.join("config.toml");
+        let location = ConfigLocation { path: path.clone(), explicit: true };
+
+        std::fs::write(&path, format!("{org}key = \"secret\"\n")).unwrap();
+        mode(&path, 0o644);
+        let message = load(&location).unwrap_err();
+        assert_eq!(
+            message,
+            format!(
+                "{0}: holds an API key that other users can read (mode 644); make it private with: chmod 600 '{0}'",
+                path.display()
+            )
+        );
+        mode(&path, 0o640);
+        assert!(load(&location).unwrap_err().contains("(mode 640)"));
+        mode(&path, 0o600);
+        assert!(load(&location).unwrap().is_some());
+
+        let key_file = dir.join("org.key");
+        std::fs::write(&key_file, "secret\n").unwrap();
+        mode(&key_file, 0o604);
+        std::fs::write(&path, format!("{org}key_file = \"org.key\"\n")).unwrap();
+        mode(&path, 0o644);
+        let message = load(&location).unwrap_err();
+        assert!(message.starts_with(&format!("{}: holds an API key", key_file.display())), "{message}");
+        mode(&key_file, 0o400);
+        assert!(load(&location).unwrap().is_some(), "a configuration without the key itself may be readable");
     }
 }

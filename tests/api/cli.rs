@@ -29,6 +29,9 @@ fn scratch_dir() -> std::path::PathBuf {
 fn write_config(name: &str, text: &str) -> std::path::PathBuf {
     let path = scratch_dir().join(name);
     std::fs::write(&path, text).unwrap();
+    // dms-tray refuses a key that other users can read.
+    let private = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600);
+    std::fs::set_permissions(&path, private).unwrap();
     path
 }
 
