@@ -1,7 +1,8 @@
 //! The history in SQLite (`history.sqlite3` in the XDG state directory):
 //! every transition, and the last known state of every system, written in
 //! one transaction per poll so that a crash never loses or doubles an entry.
-//! A damaged database is moved aside with a log line and a fresh one started.
+//! A damaged database is moved aside with a log line and a fresh one
+//! started; any other trouble opening it leaves the file alone.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -45,40 +46,61 @@ pub struct HistoryStore {
 }
 
 impl HistoryStore {
-    /// Opens (or creates) the history at `path`; a file that is not a
-    /// healthy database is moved aside to `<name>.damaged-<time>`.
+    /// Opens (or creates) the history at `path`. Only a file that SQLite
+    /// says is damaged is moved aside, with its `-wal` and `-shm`, to
+    /// `<name>.damaged-<time>`, and a new one started. A database that is
+    /// busy is waited for; one that cannot be opened for another reason
+    /// (permissions, a full disk) is left as it is, and dms-tray goes on
+    /// with a history in memory, saying so in the log.
     pub fn open(path: &Path) -> HistoryStore {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
+        let fallback = |e: &dyn std::fmt::Display| {
+            log::error!(
+                "cannot open the history at {} ({e}); it is left as it is, and this session's history is kept in memory",
+                path.display()
+            );
+            Self::in_memory()
+        };
         match Self::try_open(path) {
             Ok(store) => store,
-            Err(e) => {
-                let aside = damaged_name(path);
-                log::error!(
-                    "the history at {} is damaged ({e}); moved it to {} and started a new one",
-                    path.display(),
-                    aside.display()
-                );
-                let _ = std::fs::rename(path, &aside);
-                for suffix in ["-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            Err(OpenError::Unavailable(e)) => fallback(&e),
+            Err(OpenError::Damaged(why)) => {
+                let stamp = Utc::now().format("%Y%m%dT%H%M%S").to_string();
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = with_suffix(path, suffix);
+                    if from.exists() {
+                        let _ = std::fs::rename(&from, with_suffix(path, &format!(".damaged-{stamp}{suffix}")));
+                    }
                 }
-                Self::try_open(path).unwrap_or_else(|e| {
-                    log::error!("cannot create the history at {}: {e}; keeping it in memory", path.display());
-                    Self::in_memory()
-                })
+                log::error!(
+                    "the history at {} is damaged ({why}); moved it to {} and started a new one",
+                    path.display(),
+                    with_suffix(path, &format!(".damaged-{stamp}")).display()
+                );
+                match Self::try_open(path) {
+                    Ok(store) => store,
+                    Err(OpenError::Damaged(why)) => fallback(&why),
+                    Err(OpenError::Unavailable(e)) => fallback(&e),
+                }
             }
         }
     }
 
-    fn try_open(path: &Path) -> rusqlite::Result<HistoryStore> {
+    fn try_open(path: &Path) -> Result<HistoryStore, OpenError> {
+        // Checked before SQLite opens it: SQLite may remove the -wal and
+        // -shm of a file it cannot read when it closes it.
+        if !has_sqlite_header(path) {
+            return Err(OpenError::Damaged("not an SQLite database".into()));
+        }
         let connection = Connection::open(path)?;
+        connection.busy_timeout(BUSY_WAIT)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         let verdict: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
         if verdict != "ok" {
-            return Err(rusqlite::Error::InvalidQuery);
+            return Err(OpenError::Damaged(format!("quick_check: {verdict}")));
         }
         connection.execute_batch(SCHEMA)?;
         Ok(HistoryStore { connection })
@@ -211,12 +233,48 @@ fn parse_time(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
-fn damaged_name(path: &Path) -> PathBuf {
-    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
-    path.with_file_name(format!(
-        "{}.damaged-{stamp}",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-    ))
+/// `path` with `suffix` after its file name: `history.sqlite3-wal`.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Whether the file starts as every SQLite database does; a file that is
+/// missing, empty or cannot be read counts as one (SQLite creates it or
+/// says what is wrong).
+fn has_sqlite_header(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return true };
+    let mut header = Vec::with_capacity(16);
+    match file.take(16).read_to_end(&mut header) {
+        Ok(0) | Err(_) => true,
+        Ok(_) => header == b"SQLite format 3\0",
+    }
+}
+
+/// How long opening the history waits for another process that holds it.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Why the history could not be opened.
+#[derive(Debug)]
+enum OpenError {
+    /// SQLite says the file is not a sound database: it can only be set aside.
+    Damaged(String),
+    /// Anything else (busy for too long, permissions, a full disk): the file
+    /// may be fine, so it is not touched.
+    Unavailable(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> OpenError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                OpenError::Damaged(e.to_string())
+            }
+            _ => OpenError::Unavailable(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -300,5 +358,51 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
             .collect();
         assert_eq!(aside.len(), 1, "the damaged file is kept for inspection");
+    }
+
+    #[test]
+    fn a_damaged_database_takes_its_wal_and_shm_along() {
+        let path = scratch("damaged-wal");
+        std::fs::write(&path, b"this is not a database, it is a damaged file of some length........").unwrap();
+        std::fs::write(with_suffix(&path, "-wal"), b"the journal").unwrap();
+        std::fs::write(with_suffix(&path, "-shm"), b"the index").unwrap();
+        HistoryStore::open(&path);
+        let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".damaged-"))
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        let wal = names.iter().find(|n| n.ends_with("-wal")).expect("the -wal moved along");
+        assert_eq!(std::fs::read(path.with_file_name(wal)).unwrap(), b"the journal");
+    }
+
+    #[test]
+    fn a_busy_database_is_waited_for_and_never_moved_aside() {
+        let path = scratch("busy");
+        let org = Uuid::from_u128(99);
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut store = HistoryStore::open(&path);
+        let t0 = Utc::now();
+        monitor.record(org, &document(&[(1, "Ziine", ApiState::Ok)]), t0);
+        let transitions = monitor.record(org, &document(&[(1, "Ziine", ApiState::NoConnection)]), t0).transitions;
+        store.record(&monitor.view().organizations[0], &transitions, t0).unwrap();
+        drop(store);
+
+        // Another process holds the database for a moment.
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            holder.execute_batch("COMMIT").unwrap();
+        });
+        let store = HistoryStore::open(&path);
+        release.join().unwrap();
+        assert_eq!(store.entries("", 10).unwrap().len(), 1, "the committed transition is still there");
+        let aside = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-"))
+            .count();
+        assert_eq!(aside, 0, "nothing was moved aside");
     }
 }
