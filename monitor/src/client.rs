@@ -12,7 +12,7 @@ use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
 use dms_tray_core::clean::clean;
 use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
 use dms_tray_core::schedule::MAX_SERVER_DELAY;
-use reqwest::header::{self, HeaderMap};
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode};
 use url::Url;
 use uuid::Uuid;
@@ -86,7 +86,9 @@ pub struct OrgClient {
     http: reqwest::Client,
     organization: Uuid,
     endpoint: Url,
-    key: String,
+    /// The key as a header value marked sensitive, so that no debug output
+    /// of the request shows it; `None` when it cannot be a header value.
+    key: Option<HeaderValue>,
     total_timeout: Duration,
     etag: Option<String>,
     /// How long parsing the last document took.
@@ -99,7 +101,10 @@ impl OrgClient {
             http,
             organization,
             endpoint: endpoint(api_url, organization),
-            key,
+            key: HeaderValue::from_str(&key).ok().map(|mut value| {
+                value.set_sensitive(true);
+                value
+            }),
             total_timeout: timeouts.total,
             etag: None,
             parse_time: None,
@@ -108,10 +113,16 @@ impl OrgClient {
 
     /// One GET of the organization's systems.
     pub async fn poll(&mut self) -> PollOutcome {
+        let Some(key) = self.key.clone() else {
+            return PollOutcome::Failed(error(
+                PollErrorKind::KeyRejected,
+                "the key holds characters an HTTP header cannot carry (a line break?); copy it again".to_string(),
+            ));
+        };
         let mut request = self
             .http
             .get(self.endpoint.clone())
-            .header("Ocp-Apim-Subscription-Key", &self.key)
+            .header("Ocp-Apim-Subscription-Key", key)
             .header(header::ACCEPT, "application/json");
         if let Some(etag) = &self.etag {
             request = request.header(header::IF_NONE_MATCH, etag);

@@ -359,3 +359,14 @@ async fn a_new_poll_interval_takes_effect_without_a_restart() {
     let next = next.expect("polled within 10 s of a 5 s interval").expect("a poll");
     assert!(matches!(next.outcome, PollOutcome::NotModified { .. }), "the ETag was kept: {:?}", next.outcome);
 }
+
+#[tokio::test]
+async fn a_key_that_cannot_be_a_header_is_named_as_the_problem() {
+    let h = Harness::start().await;
+    let mut client = Harness::client_with_key(&h.simulator, "first line\nsecond line");
+    let outcome = client.poll().await;
+    let PollOutcome::Failed(error) = &outcome else { panic!("{outcome:?}") };
+    assert_eq!(error.kind, PollErrorKind::KeyRejected);
+    assert_eq!(error.message, "the key holds characters an HTTP header cannot carry (a line break?); copy it again");
+    assert_eq!(h.requests().await["count"], 0, "nothing was sent");
+}

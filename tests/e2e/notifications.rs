@@ -4,7 +4,7 @@
 //! replaces its outage; a burst is one summary; a flapping system is told
 //! once; the default action opens the system's remote access.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -189,6 +189,34 @@ fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
         format!("{flapper} is flapping"),
     ];
     assert_eq!(summaries, expected, "exactly these notifications, in this order, and no others");
+
+    // The key is in the configuration and in nothing else that was written
+    // meanwhile: not the log, the history, nor any notification.
+    let key = simulator.printed("key");
+    let config = desktop.home.dir.join("config");
+    let written: Vec<PathBuf> =
+        files_under(&desktop.home.dir).into_iter().filter(|p| !p.starts_with(&config)).collect();
+    assert!(written.iter().any(|p| p.ends_with("dms-tray.log")), "{written:?}");
+    assert!(written.iter().any(|p| p.ends_with("history.sqlite3")), "{written:?}");
+    let leaks: Vec<&PathBuf> = written
+        .iter()
+        .filter(|p| std::fs::read(p).unwrap_or_default().windows(key.len()).any(|w| w == key.as_bytes()))
+        .collect();
+    assert!(leaks.is_empty(), "the key is in {leaks:?}");
+}
+
+/// Every file below `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[test]
