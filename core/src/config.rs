@@ -96,8 +96,13 @@ impl OrganizationConfig {
         let Some(host) = url.host() else {
             return false;
         };
+        // A user name or password in the URL is a way to make a link look
+        // like another host's; no remote-access URL has one.
+        if !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
         match url.scheme() {
-            "https" if is_remote_access_host(&host) => true,
+            "https" if is_remote_access_host(&host) && url.port_or_known_default() == Some(443) => true,
             "https" | "http" => {
                 let host = host.to_string();
                 let host_port = url.port_or_known_default().map(|port| format!("{host}:{port}"));
@@ -110,7 +115,7 @@ impl OrganizationConfig {
 
 fn is_remote_access_host(host: &Host<&str>) -> bool {
     matches!(host, Host::Domain(domain)
-        if domain.strip_suffix(REMOTE_ACCESS_DOMAIN_SUFFIX).is_some_and(|label| !label.is_empty()))
+        if domain.strip_suffix(REMOTE_ACCESS_DOMAIN_SUFFIX).is_some_and(|labels| !labels.is_empty() && !labels.split('.').any(str::is_empty)))
 }
 
 /// Where an organization's key comes from (`key`, `key_env` or `key_file`).

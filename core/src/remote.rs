@@ -117,6 +117,11 @@ mod tests {
             (system(Ok, true, Some("http://ziine-skyline.on.dataminer.services/")), "neither on"),
             (system(Ok, true, Some("https://evil.example/")), "evil.example"),
             (system(Ok, true, Some("javascript:alert(1)")), "neither on"),
+            (system(Ok, true, Some("https://evil.example@ziine-skyline.on.dataminer.services/")), "neither on"),
+            (system(Ok, true, Some("https://user:pw@ziine-skyline.on.dataminer.services/")), "neither on"),
+            (system(Ok, true, Some("https://ziine..on.dataminer.services/")), "neither on"),
+            (system(Ok, true, Some("https://.ziine.on.dataminer.services/")), "neither on"),
+            (system(Ok, true, Some("https://ziine-skyline.on.dataminer.services:8443/")), "neither on"),
         ];
         for (s, reason) in cases {
             let error = remote_target(&s, &org, RemoteApp::Root).unwrap_err();
@@ -132,5 +137,10 @@ mod tests {
             remote_target(&s, &organization(&["127.0.0.1:8080"]), RemoteApp::Root).unwrap().as_str(),
             "http://127.0.0.1:8080/remote/ziine/root/"
         );
+        let port = system(Ok, true, Some("https://ziine-skyline.on.dataminer.services:8443/"));
+        let listed = organization(&["ziine-skyline.on.dataminer.services:8443"]);
+        assert!(remote_target(&port, &listed, RemoteApp::Root).is_ok(), "another port, when listed");
+        let with_user = system(Ok, true, Some("http://admin@127.0.0.1:8080/remote/ziine/"));
+        assert!(remote_target(&with_user, &organization(&["127.0.0.1:8080"]), RemoteApp::Root).is_err());
     }
 }
