@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dms_tray_core::alerts::{Alert, SystemRef, Topic, Urgency};
 use notify_rust::{Hint, Notification};
@@ -33,33 +33,45 @@ type Shown = Arc<Mutex<HashMap<Topic, (u32, u64)>>>;
 pub struct Notifier {
     shown: Shown,
     showings: AtomicU64,
-    capabilities: Option<Capabilities>,
+    /// Known once a notification server answered; until then, asked again
+    /// for each notification (at login the server may start after
+    /// dms-tray).
+    capabilities: OnceLock<Capabilities>,
     on_response: Arc<dyn Fn(Response) + Send + Sync>,
 }
 
 impl Notifier {
     pub fn new(on_response: impl Fn(Response) + Send + Sync + 'static) -> Notifier {
-        let capabilities = match notify_rust::get_capabilities() {
-            Ok(caps) => Some(Capabilities {
+        let notifier = Notifier {
+            shown: Shown::default(),
+            showings: AtomicU64::new(0),
+            capabilities: OnceLock::new(),
+            on_response: Arc::new(on_response),
+        };
+        notifier.capabilities();
+        notifier
+    }
+
+    /// The server's abilities, asking it when they are not known yet.
+    fn capabilities(&self) -> Option<Capabilities> {
+        if let Some(known) = self.capabilities.get() {
+            return Some(*known);
+        }
+        match notify_rust::get_capabilities() {
+            Ok(caps) => Some(*self.capabilities.get_or_init(|| Capabilities {
                 actions: caps.iter().any(|c| c == "actions"),
                 body_markup: caps.iter().any(|c| c == "body-markup"),
-            }),
+            })),
             Err(e) => {
                 log::warn!("no notification server: {e}");
                 None
             }
-        };
-        Notifier {
-            shown: Shown::default(),
-            showings: AtomicU64::new(0),
-            capabilities,
-            on_response: Arc::new(on_response),
         }
     }
 
     /// Shows an alert; a failure is logged, never fatal.
     pub fn show(&self, alert: &Alert) {
-        let Some(capabilities) = self.capabilities else { return };
+        let Some(capabilities) = self.capabilities() else { return };
         let mut notification = Notification::new();
         let body = if capabilities.body_markup { escape_markup(&alert.body) } else { alert.body.clone() };
         notification

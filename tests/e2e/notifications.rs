@@ -360,3 +360,17 @@ fn a_killed_popup_leaves_the_monitor_polling_and_notifying_and_the_next_click_op
         app.children("dms-tray-popup").is_empty().then_some(())
     });
 }
+
+#[test]
+fn a_notification_server_that_starts_after_dms_tray_is_found_for_the_next_change() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("late-server");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    // At login the tray app may start before the notification server.
+    let _app = start_app(&desktop, &watcher);
+    let dunst = Dunst::start(&desktop);
+    let (_, ok_systems) = ok_systems(&simulator);
+    patch(&simulator, &ok_systems[0], "noConnection");
+    dunst.wait_for_summary(&format!("{}: No connection to dataminer.services", ok_systems[0]));
+}
