@@ -47,6 +47,13 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
 /// day would show day-old states as today's.
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// `history_keep` when the file does not set one.
+pub const DEFAULT_HISTORY_KEEP: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+/// The shortest and longest `history_keep`: the 7-day strip needs a week,
+/// and ten years (of 365.25 days, as humantime counts them) is plenty.
+const HISTORY_KEEP_RANGE: (Duration, Duration) =
+    (Duration::from_secs(7 * 24 * 60 * 60), Duration::from_secs(10 * 31_557_600));
+
 /// `poll_interval` when the file does not set one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -68,6 +75,8 @@ pub const UNREACHABLE_AFTER_RANGE: RangeInclusive<Duration> = Duration::ZERO..=D
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub poll_interval: Duration,
+    /// How long the history keeps a change (`history_keep`).
+    pub history_keep: Duration,
     /// May be empty: the app then shows "no organizations configured".
     pub organizations: Vec<OrganizationConfig>,
     /// The `[notifications]` table; every key left out has its default.
@@ -261,6 +270,7 @@ fn structure_message(message: &str) -> String {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     poll_interval: Option<Spanned<Value>>,
+    history_keep: Option<Spanned<Value>>,
     organizations: Option<List<RawOrganization>>,
     notifications: Option<RawNotifications>,
 }
@@ -357,6 +367,10 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(value) => poll_interval(value)?,
         None => DEFAULT_POLL_INTERVAL,
     };
+    let history_keep = match &raw.history_keep {
+        Some(value) => history_keep(value)?,
+        None => DEFAULT_HISTORY_KEEP,
+    };
     let config_dir = path.parent().unwrap_or(Path::new(""));
     let mut first_line_of_id = HashMap::new();
     let mut organizations = Vec::new();
@@ -378,7 +392,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
-    Ok(Config { poll_interval, organizations, notifications })
+    Ok(Config { poll_interval, history_keep, organizations, notifications })
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
@@ -402,6 +416,25 @@ fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'
             Err(fail(value, format!("{what} must be a string in double quotes, not {}; write {example}.", kind(other))))
         }
     }
+}
+
+fn history_keep(value: &Spanned<Value>) -> Result<Duration, Fail> {
+    let text = string(value, "history_keep", "history_keep = \"90days\"")?;
+    let keep = humantime::parse_duration(text).map_err(|e| {
+        fail(value, format!("history_keep {text:?} is not a duration ({e}); write a number with a unit, such as \"90days\" or \"1year\"."))
+    })?;
+    let (shortest, longest) = HISTORY_KEEP_RANGE;
+    if keep < shortest || keep > longest {
+        return Err(fail(
+            value,
+            format!(
+                "history_keep {text:?} is outside {} to {}: the 7-day strips need a week of history; write \"90days\" (the default) or another length in that range.",
+                humantime::format_duration(shortest),
+                humantime::format_duration(longest)
+            ),
+        ));
+    }
+    Ok(keep)
 }
 
 fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
@@ -810,6 +843,7 @@ key_env = "DMS_KEY"
             config,
             Config {
                 poll_interval: Duration::from_secs(150),
+                history_keep: DEFAULT_HISTORY_KEEP,
                 organizations: vec![
                     OrganizationConfig {
                         name: Some("Skyline".into()),
@@ -848,6 +882,7 @@ key_env = "DMS_KEY"
             ok(""),
             Config {
                 poll_interval: DEFAULT_POLL_INTERVAL,
+                history_keep: DEFAULT_HISTORY_KEEP,
                 organizations: vec![],
                 notifications: AlertSettings::default(),
             }
@@ -862,6 +897,15 @@ key_env = "DMS_KEY"
     #[test]
     fn poll_interval_minimum_is_accepted() {
         assert_eq!(ok("poll_interval = \"5s\"").poll_interval, MIN_POLL_INTERVAL);
+    }
+
+    #[test]
+    fn history_keep_is_a_length_of_a_week_or_more() {
+        assert_eq!(ok("history_keep = \"1year\"").history_keep, Duration::from_secs(31_557_600));
+        assert_eq!(ok("history_keep = \"7days\"").history_keep, Duration::from_secs(7 * 86_400));
+        assert_error("history_keep = \"6days\"", 1, "outside 7days to 10years");
+        assert_error("history_keep = \"forever\"", 1, "history_keep \"forever\" is not a duration");
+        assert_error("history_keep = 90", 1, "history_keep");
     }
 
     #[test]
@@ -906,7 +950,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `organizations`, `notifications`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `organizations`, `notifications`; remove it",
         );
         assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }

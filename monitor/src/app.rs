@@ -71,7 +71,7 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
     });
     // The demo keeps its history apart from the real one.
     let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
-    let history = HistoryStore::open(&logging::state_dir().join(history_file));
+    let history = HistoryStore::open(&logging::state_dir().join(history_file)).keeping(config.history_keep);
     let setup = Setup { config, keys, location: launch.location, demo, history, socket: socket.clone() };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {

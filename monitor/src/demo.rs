@@ -29,6 +29,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
     let api_url = simulator.base_url().parse().expect("the simulator's base URL is valid");
     let config = Config {
         poll_interval: DEMO_POLL_INTERVAL,
+        history_keep: dms_tray_core::config::DEFAULT_HISTORY_KEEP,
         organizations: vec![OrganizationConfig {
             name: None,
             api_url,

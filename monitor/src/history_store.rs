@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS events (
     listed INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS events_by_system ON events (system_id, at);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
 CREATE TABLE IF NOT EXISTS last_state (
     organization_id TEXT NOT NULL,
     system_id TEXT NOT NULL,
@@ -43,6 +44,8 @@ CREATE TABLE IF NOT EXISTS last_state (
 
 pub struct HistoryStore {
     connection: Connection,
+    /// How long a change is kept; older ones go in the next write.
+    keep: chrono::Duration,
 }
 
 impl HistoryStore {
@@ -103,13 +106,19 @@ impl HistoryStore {
             return Err(OpenError::Damaged(format!("quick_check: {verdict}")));
         }
         connection.execute_batch(SCHEMA)?;
-        Ok(HistoryStore { connection })
+        Ok(HistoryStore { connection, keep: default_keep() })
     }
 
     fn in_memory() -> HistoryStore {
         let connection = Connection::open_in_memory().expect("SQLite opens in memory");
         connection.execute_batch(SCHEMA).expect("the schema is valid");
-        HistoryStore { connection }
+        HistoryStore { connection, keep: default_keep() }
+    }
+
+    /// Keeps changes for `keep` (the configuration's `history_keep`).
+    pub fn keeping(mut self, keep: std::time::Duration) -> HistoryStore {
+        self.keep = chrono::Duration::from_std(keep).unwrap_or_else(|_| default_keep());
+        self
     }
 
     /// Records one poll: its transitions, and the last known states of the
@@ -117,6 +126,9 @@ impl HistoryStore {
     /// of a failing poll), in one transaction.
     pub fn record(&mut self, org: &OrgView, transitions: &[Transition], at: DateTime<Utc>) -> rusqlite::Result<()> {
         let tx = self.connection.transaction()?;
+        if let Some(cutoff) = at.checked_sub_signed(self.keep) {
+            tx.execute("DELETE FROM events WHERE at < ?1", params![cutoff.to_rfc3339()])?;
+        }
         for transition in transitions {
             let e = entry(transition);
             tx.execute(
@@ -208,19 +220,30 @@ impl HistoryStore {
         rows.collect()
     }
 
-    /// A system's state changes (time and state gone to), oldest first.
+    /// A system's state changes (time and state gone to), oldest first:
+    /// those after `since`, and the last one before it (the state `since`
+    /// began with).
     pub fn state_changes(
         &self,
         organization: Uuid,
         system: Uuid,
+        since: DateTime<Utc>,
     ) -> rusqlite::Result<Vec<(DateTime<Utc>, Option<ApiState>)>> {
         let mut statement = self.connection.prepare(
-            "SELECT at, state FROM events WHERE organization_id = ?1 AND system_id = ?2 AND state IS NOT NULL
-                 ORDER BY at, id",
+            "SELECT at, state FROM (
+                 SELECT at, state, id FROM (
+                     SELECT at, state, id FROM events
+                     WHERE system_id = ?2 AND organization_id = ?1 AND state IS NOT NULL AND at <= ?3
+                     ORDER BY at DESC, id DESC LIMIT 1)
+                 UNION ALL
+                 SELECT at, state, id FROM events
+                 WHERE system_id = ?2 AND organization_id = ?1 AND state IS NOT NULL AND at > ?3)
+             ORDER BY at, id",
         )?;
-        let rows = statement.query_map(params![organization.to_string(), system.to_string()], |row| {
-            Ok((parse_time(&row.get::<_, String>(0)?), Some(parse_state(&row.get::<_, String>(1)?))))
-        })?;
+        let rows = statement
+            .query_map(params![organization.to_string(), system.to_string(), since.to_rfc3339()], |row| {
+                Ok((parse_time(&row.get::<_, String>(0)?), Some(parse_state(&row.get::<_, String>(1)?))))
+            })?;
         rows.collect()
     }
 }
@@ -231,6 +254,10 @@ fn parse_state(text: &str) -> ApiState {
 
 fn parse_time(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn default_keep() -> chrono::Duration {
+    chrono::Duration::from_std(dms_tray_core::config::DEFAULT_HISTORY_KEEP).expect("90 days fit")
 }
 
 /// `path` with `suffix` after its file name: `history.sqlite3-wal`.
@@ -336,7 +363,7 @@ mod tests {
         let known = store.last_known().unwrap();
         assert_eq!(known.len(), 1);
         assert_eq!((known[0].name.as_str(), known[0].state), ("Ziine", ApiState::NoConnection));
-        let changes = store.state_changes(org, Uuid::from_u128(1)).unwrap();
+        let changes = store.state_changes(org, Uuid::from_u128(1), t0 - chrono::Duration::days(7)).unwrap();
         assert_eq!(
             changes,
             vec![
@@ -404,5 +431,49 @@ mod tests {
             .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-"))
             .count();
         assert_eq!(aside, 0, "nothing was moved aside");
+    }
+
+    #[test]
+    fn changes_older_than_the_history_keeps_go_in_the_next_write() {
+        let path = scratch("retention");
+        let org = Uuid::from_u128(99);
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut store = HistoryStore::open(&path).keeping(std::time::Duration::from_secs(30 * 86_400));
+        let start = Utc::now() - chrono::Duration::days(100);
+        let day = |n: i64| start + chrono::Duration::days(n);
+        monitor.record(org, &document(&[(1, "Ziine", ApiState::Ok)]), day(0));
+        for (n, state) in [(1, ApiState::NoConnection), (2, ApiState::Ok), (95, ApiState::NoConnection)] {
+            let transitions = monitor.record(org, &document(&[(1, "Ziine", state)]), day(n)).transitions;
+            store.record(&monitor.view().organizations[0], &transitions, day(n)).unwrap();
+        }
+        let entries = store.entries("", 10).unwrap();
+        assert_eq!(entries.len(), 1, "the changes of 98 and 99 days ago are gone: {entries:?}");
+        assert_eq!(entries[0].at, parse_time(&day(95).to_rfc3339()));
+        assert_eq!(store.last_known().unwrap().len(), 1, "the last known states stay");
+    }
+
+    #[test]
+    fn a_strip_reads_its_own_span_and_the_state_it_began_with() {
+        let path = scratch("strip");
+        let org = Uuid::from_u128(99);
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut store = HistoryStore::open(&path);
+        let start = Utc::now() - chrono::Duration::days(20);
+        let t = |minutes: i64| start + chrono::Duration::minutes(minutes);
+        monitor.record(org, &document(&[(1, "Ziine", ApiState::Ok)]), t(0));
+        let states = [ApiState::NoConnection, ApiState::Ok, ApiState::DmsNotResponding, ApiState::Ok];
+        for (i, state) in states.into_iter().enumerate() {
+            let at = t(i as i64 * 10 + 10);
+            let transitions = monitor.record(org, &document(&[(1, "Ziine", state)]), at).transitions;
+            store.record(&monitor.view().organizations[0], &transitions, at).unwrap();
+        }
+        let changes = store.state_changes(org, Uuid::from_u128(1), t(25)).unwrap();
+        let expected = [(t(20), ApiState::Ok), (t(30), ApiState::DmsNotResponding), (t(40), ApiState::Ok)];
+        assert_eq!(changes, expected.map(|(at, s)| (parse_time(&at.to_rfc3339()), Some(s))));
+        assert_eq!(
+            store.state_changes(org, Uuid::from_u128(1), t(50)).unwrap().len(),
+            1,
+            "only the state it began with"
+        );
     }
 }

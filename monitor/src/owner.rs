@@ -408,7 +408,7 @@ impl Owner {
             Request::GetStrip { organization_id, system_id, range } => {
                 let changes = self
                     .history
-                    .state_changes(organization_id, system_id)
+                    .state_changes(organization_id, system_id, Utc::now() - range.length())
                     .map_err(|e| RequestError::general(format!("Cannot read the history: {e}")))?;
                 let now = Utc::now();
                 Ok(Reply::Strip(strip(&changes, now - range.length(), now)))
