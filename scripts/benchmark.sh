@@ -338,7 +338,7 @@ if [ "$SELF" = 1 ]; then
   APP="$WORK/app/dms-tray"
 fi
 
-SIM_PID=""; SIM_URL=""
+SIM_PID=""; SIM_URL=""; SIM_TOKEN=""
 start_simulator() { # systems dir
   local port
   "$PY" "$BENCH/scenario.py" "$1" >"$2/scenario.toml"
@@ -348,6 +348,7 @@ start_simulator() { # systems dir
   STARTED+=("$SIM_PID")
   wait_for 120 grep -q "^Control API" "$2/simulator.out" || die "the simulator did not start: $(cat "$2/simulator.err")"
   SIM_URL=$(sed -n 's/^ *api_url *= *"\(.*\)"/\1/p' "$2/simulator.out")
+  SIM_TOKEN=$(sed -n 's/^Control token.*"\(.*\)"/\1/p' "$2/simulator.out")
   {
     echo "poll_interval = \"${POLL}s\""
     echo
@@ -357,16 +358,18 @@ start_simulator() { # systems dir
   chmod 600 "$2/config.toml" # it holds the key: dms-tray refuses it readable by others
 }
 
+# The simulator's control API wants its token and JSON bodies.
+control_curl() { curl -sS --max-time 10 -H "X-Control-Token: $SIM_TOKEN" -H 'Content-Type: application/json' "$@"; }
 control() { # method path [json]
-  curl -sS --max-time 10 -X "$1" "$SIM_URL$2" ${3:+-d "$3"} -o /dev/null -w '%{http_code}'
+  control_curl -X "$1" "$SIM_URL$2" ${3:+-d "$3"} -o /dev/null -w '%{http_code}'
 }
 status_requests() {
-  curl -sS --max-time 10 "$SIM_URL/control/requests" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["count"])' 2>/dev/null
+  control_curl "$SIM_URL/control/requests" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["count"])' 2>/dev/null
 }
 polled() { [ "$(status_requests)" -ge 1 ] 2>/dev/null; }
 # Of the last N status requests (at most 50), how many sent If-None-Match.
 conditional_requests() {
-  curl -sS --max-time 10 "$SIM_URL/control/requests" | "$PY" -c '
+  control_curl "$SIM_URL/control/requests" | "$PY" -c '
 import json, sys
 recent = json.load(sys.stdin)["recent"][-int(sys.argv[1]):]
 print(sum(1 for r in recent if "if-none-match" in r["headers"]), "of", len(recent))' "$1" 2>/dev/null

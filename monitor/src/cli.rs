@@ -63,7 +63,8 @@ enum Command {
     ///
     /// Prints the base URL, organization id and key to configure, then serves until
     /// interrupted. The control API on the same listener changes the organization and
-    /// injects faults (see docs/simulator.md).
+    /// injects faults (see docs/simulator.md); it wants the control token printed at
+    /// start in an X-Control-Token header, JSON bodies, and a loopback host name.
     Simulate {
         /// The address to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -147,6 +148,11 @@ fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>, run_timeline: bo
         }
         None => Scenario::default_scenario(),
     };
+    if !listen.ip().is_loopback() {
+        eprintln!(
+            "dms-tray simulate: serving on {listen}, not on loopback: anyone who can reach it reads the simulated key, and the control API only answers requests to a loopback name."
+        );
+    }
     runtime().block_on(async {
         let simulator = Simulator::start(SimulatorOptions { listen, scenario, run_timeline })
             .await
@@ -156,6 +162,7 @@ fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>, run_timeline: bo
         println!("  id      = \"{}\"", simulator.organization_id());
         println!("  key     = \"{}\"", simulator.key());
         println!("  allowed_remote_hosts = [\"{}\"]", simulator.remote_host());
+        println!("Control token (header X-Control-Token): \"{}\"", simulator.control_token());
         println!("Control API: {}/control/document (see docs/simulator.md). Ctrl-C stops.", simulator.base_url());
         let _ = tokio::signal::ctrl_c().await;
         simulator.shutdown().await;

@@ -68,7 +68,10 @@ impl Harness {
     }
 
     async fn control_request(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.control.request(method, format!("{}{path}", self.simulator.base_url()));
+        let mut request = self
+            .control
+            .request(method, format!("{}{path}", self.simulator.base_url()))
+            .header("X-Control-Token", self.simulator.control_token());
         if let Some(body) = body {
             request = request.json(&body);
         }

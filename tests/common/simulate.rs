@@ -57,7 +57,7 @@ impl SimulateProcess {
         let method: reqwest::Method = method.parse().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
-            let mut request = http().request(method, &url);
+            let mut request = http().request(method, &url).header("X-Control-Token", self.printed("Control token"));
             if let Some(body) = body {
                 request = request.json(&body);
             }

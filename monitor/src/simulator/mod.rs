@@ -14,6 +14,7 @@ mod scenario;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -41,6 +42,8 @@ pub struct Simulator {
     address: SocketAddr,
     organization_id: Uuid,
     key: String,
+    /// Required by the control API (the `X-Control-Token` header).
+    control_token: Arc<str>,
     stop: oneshot::Sender<()>,
     /// Serves, and plays the timeline while it serves.
     server: JoinHandle<()>,
@@ -62,7 +65,9 @@ impl Simulator {
         let key = scenario.key().to_owned();
         let model = model::Shared::new(scenario.model(format!("http://{address}"), chrono::Utc::now()));
         let (stop, stopped) = oneshot::channel::<()>();
-        let serve = axum::serve(listener, routes::router(model.clone())).with_graceful_shutdown(async move {
+        let control_token: Arc<str> = Uuid::new_v4().simple().to_string().into();
+        let router = routes::router(model.clone(), control_token.clone());
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
             // A dropped handle stops the server too.
             let _ = stopped.await;
         });
@@ -82,7 +87,7 @@ impl Simulator {
             }
         });
         log::info!("simulator serving organization {organization_id} on http://{address}");
-        Ok(Simulator { address, organization_id, key, stop, server })
+        Ok(Simulator { address, organization_id, key, control_token, stop, server })
     }
 
     /// The `apiUrl` of the simulated organization, without a trailing slash.
@@ -97,6 +102,11 @@ impl Simulator {
     /// The key the status endpoint accepts.
     pub fn key(&self) -> &str {
         &self.key
+    }
+
+    /// The token the control API requires in the `X-Control-Token` header.
+    pub fn control_token(&self) -> &str {
+        &self.control_token
     }
 
     /// `host:port` of the remote-access URLs, for `allowed_remote_hosts`.
@@ -132,7 +142,10 @@ mod tests {
         let simulator = Simulator::start(options).await.unwrap();
         // reqwest is built without a crypto provider, even for plain http.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        // The control API's token goes with every request of these tests.
+        let mut token = reqwest::header::HeaderMap::new();
+        token.insert(routes::CONTROL_TOKEN_HEADER, simulator.control_token().parse().unwrap());
+        let client = reqwest::Client::builder().no_proxy().default_headers(token).build().unwrap();
         (simulator, client)
     }
 
@@ -145,7 +158,7 @@ mod tests {
     }
 
     async fn control(client: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> reqwest::Response {
-        client.request(method, url).body(body.to_string()).send().await.unwrap()
+        client.request(method, url).json(&body).send().await.unwrap()
     }
 
     /// reqwest is built without its `json` feature.
@@ -217,7 +230,47 @@ mod tests {
         let log: Value = json(client.get(format!("{}/control/requests", sim.base_url())).send().await.unwrap()).await;
         assert_eq!(log["count"], 7);
         assert_eq!(log["recent"][1]["headers"]["if-none-match"], etag.as_str());
-        assert_eq!(log["recent"][0]["headers"]["ocp-apim-subscription-key"], sim.key());
+        assert_eq!(log["recent"][0]["headers"]["ocp-apim-subscription-key"], "(redacted: a key of this organization)");
+        assert!(!log.to_string().contains(sim.key()), "the control API never shows the key: {log}");
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_control_api_wants_a_loopback_name_its_token_and_json() {
+        let (sim, client) = start(Scenario::default_scenario(), false).await;
+        let faults = format!("{}/control/faults", sim.base_url());
+        let body = json!({"fault": {"status": 503}}).to_string();
+        let bare = reqwest::Client::builder().no_proxy().build().unwrap();
+        let refused = [
+            (bare.get(format!("{}/control/document", sim.base_url())), StatusCode::UNAUTHORIZED),
+            (
+                bare.get(format!("{}/control/document", sim.base_url())).header(routes::CONTROL_TOKEN_HEADER, "guess"),
+                StatusCode::UNAUTHORIZED,
+            ),
+            // A page whose DNS name was pointed at this port, as in DNS rebinding.
+            (
+                client.get(format!("{}/control/document", sim.base_url())).header("host", "evil.example"),
+                StatusCode::FORBIDDEN,
+            ),
+            // What a plain HTML form can send.
+            (
+                client.post(&faults).header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(body.clone()),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ),
+            (client.post(&faults).body(body.clone()), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ];
+        for (request, expected) in refused {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), expected);
+            assert!(!error_code(response).await.1.is_empty());
+        }
+        assert_eq!(poll(&sim, &client).await.status(), StatusCode::OK, "no fault got through");
+        for host in ["localhost:8080", "127.0.0.1", "[::1]:8080", "LOCALHOST"] {
+            assert!(routes::is_loopback_name(host), "{host}");
+        }
+        for host in ["evil.example", "127.0.0.1.evil.example:80", "", "[::2]:80", "localhost.evil:80"] {
+            assert!(!routes::is_loopback_name(host), "{host}");
+        }
         sim.shutdown().await;
     }
 

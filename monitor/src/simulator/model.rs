@@ -24,6 +24,10 @@ use super::faults::{Fault, Remaining};
 /// How many status requests `GET /control/requests` shows.
 const RECENT_REQUESTS: usize = 50;
 
+/// The header dataminer.services reads its API keys from (lowercase, as
+/// `HeaderMap` names are).
+pub(crate) const KEY_HEADER: &str = "ocp-apim-subscription-key";
+
 /// The version a system added without one reports.
 pub(crate) const DEFAULT_VERSION: &str = "10.5.1.0-15231";
 
@@ -238,7 +242,15 @@ impl Model {
     pub(crate) fn record_request(&mut self, path: &str, headers: &HeaderMap, now: DateTime<Utc>) {
         let mut recorded = BTreeMap::<String, String>::new();
         for (name, value) in headers {
-            let value = String::from_utf8_lossy(value.as_bytes());
+            // The control API is no place to read keys back from.
+            let value = if name.as_str() == KEY_HEADER {
+                let known = [Some(self.key.as_str()), self.no_permission_key.as_deref()];
+                let what =
+                    if known.contains(&value.to_str().ok()) { "a key of this organization" } else { "another key" };
+                format!("(redacted: {what})").into()
+            } else {
+                String::from_utf8_lossy(value.as_bytes())
+            };
             recorded
                 .entry(name.as_str().to_owned())
                 .and_modify(|v| {

@@ -5,8 +5,12 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION, RETRY_AFTER};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, LOCATION, RETRY_AFTER};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
@@ -16,26 +20,81 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::faults::{ErrorBody, Fault, FaultRequest};
-use super::model::{Model, ModelError, NewSystem, Shared, SystemPatch};
+use super::model::{Model, ModelError, NewSystem, Shared, SystemPatch, KEY_HEADER};
 
-/// The header dataminer.services reads its API keys from.
-const KEY_HEADER: &str = "ocp-apim-subscription-key";
+/// The header that carries the control token the simulator printed.
+pub(crate) const CONTROL_TOKEN_HEADER: &str = "x-control-token";
 
 /// The organization whose document the `wrongOrganization` fault serves.
 const OTHER_ORGANIZATION: uuid::Uuid = uuid::uuid!("00000000-0000-4000-8000-00000000000f");
 
-pub(crate) fn router(model: Shared) -> Router {
-    Router::new()
-        .route("/v1/organizations/{organization_id}/systems", get(systems))
-        .route("/remote/{dns_label}/", get(remote_root))
-        .route("/remote/{dns_label}/{app}/", get(remote_app))
+pub(crate) fn router(model: Shared, control_token: Arc<str>) -> Router {
+    let control = Router::new()
         .route("/control/document", get(control_document))
         .route("/control/systems", post(add_system))
         .route("/control/systems/{system}", patch(patch_system).delete(remove_system))
         .route("/control/faults", post(queue_fault).delete(clear_faults))
         .route("/control/requests", get(requests))
         .route("/control/maxAge", post(set_max_age))
+        .route_layer(middleware::from_fn_with_state(control_token, guard_control));
+    Router::new()
+        .route("/v1/organizations/{organization_id}/systems", get(systems))
+        .route("/remote/{dns_label}/", get(remote_root))
+        .route("/remote/{dns_label}/{app}/", get(remote_app))
+        .merge(control)
         .with_state(model)
+}
+
+/// The control API changes what the simulator serves: it answers only
+/// requests made to a loopback name (not a page in a browser that an
+/// attacker's DNS name points at this port), that carry the token the
+/// simulator printed, and whose bodies are JSON (which a plain HTML form
+/// cannot send).
+async fn guard_control(State(token): State<Arc<str>>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !is_loopback_name(host) {
+        let message = format!("The control API answers requests to a loopback name only, not to {host:?}.");
+        return refuse(StatusCode::FORBIDDEN, &message);
+    }
+    if headers.get(CONTROL_TOKEN_HEADER).and_then(|v| v.to_str().ok()) != Some(&token) {
+        let message = "The control API needs the X-Control-Token header with the token the simulator printed.";
+        return refuse(StatusCode::UNAUTHORIZED, message);
+    }
+    let has_body = matches!(*request.method(), Method::POST | Method::PATCH);
+    let json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if has_body && !json {
+        let message = "The control API takes JSON bodies: send Content-Type: application/json.";
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
+    }
+    next.run(request).await
+}
+
+/// A control request refused, in the control API's error shape.
+fn refuse(status: StatusCode, message: &str) -> Response {
+    let code = if status == StatusCode::UNAUTHORIZED { "Unauthorized" } else { "Refused" };
+    (status, Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response()
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+pub(crate) fn is_loopback_name(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(
+            host,
+            |(name, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    name
+                } else {
+                    host
+                }
+            },
+        ),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 async fn systems(
