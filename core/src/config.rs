@@ -83,6 +83,19 @@ pub struct Config {
     pub notifications: AlertSettings,
 }
 
+/// A configuration of no organization, with every default: what dms-tray
+/// runs with while its file cannot be used.
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            history_keep: DEFAULT_HISTORY_KEEP,
+            organizations: Vec::new(),
+            notifications: AlertSettings::default(),
+        }
+    }
+}
+
 /// One `[[organizations]]` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationConfig {

@@ -14,16 +14,26 @@ use crate::config_file::{self, ConfigLocation};
 use crate::history_store::HistoryStore;
 use crate::notifier::Notifier;
 use crate::owner::{Command, Inbox, Owner, Setup};
-use crate::{demo, logging, resume};
+use crate::{demo, logging, reload, resume};
 
 /// How the app starts.
 pub struct Launch {
     pub location: ConfigLocation,
-    /// `None` runs the demo: asked for with `--demo`, or the first run
-    /// without a configuration file.
-    pub config: Option<Config>,
+    pub start: Start,
     /// Open the popup at once (`--popup`).
     pub popup: bool,
+}
+
+/// What the app runs against.
+pub enum Start {
+    /// The built-in simulator: asked for with `--demo`, or the first run
+    /// without a configuration file.
+    Demo,
+    Config(Config),
+    /// The configuration file cannot be used (the message says why and how
+    /// to fix it): the tray shows it, and dms-tray starts again when the
+    /// file changes, rather than ending before any tray exists.
+    Broken(String),
 }
 
 pub fn run(launch: Launch) -> Result<ExitCode, String> {
@@ -46,16 +56,25 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
         }
         Err(e) => return Err(format!("cannot listen at {}: {e}", socket.display())),
     };
-    let demo = launch.config.is_none();
-    let (config, _simulator) = match launch.config {
-        Some(config) => (config, None),
-        None => {
+    let demo = matches!(launch.start, Start::Demo);
+    let (config, problem, _simulator) = match launch.start {
+        Start::Config(config) => (config, None, None),
+        Start::Broken(problem) => (Config::default(), Some(problem), None),
+        Start::Demo => {
             log::warn!("running the demo: no configuration at {} (or --demo given)", launch.location.path.display());
             let demo = demo::start(true).await.map_err(|e| format!("cannot start the simulator: {e}"))?;
-            (demo.config, Some(demo.simulator))
+            (demo.config, None, Some(demo.simulator))
         }
     };
-    let keys = config_file::resolve_keys(&config)?;
+    let (config, keys, config_problem) = match (problem, config_file::resolve_keys(&config)) {
+        (None, Ok(keys)) => (config, keys, None),
+        (Some(problem), _) | (None, Err(problem)) => (Config::default(), Vec::new(), Some(problem)),
+    };
+    if let Some(problem) = &config_problem {
+        log::error!("{problem}");
+        log::info!("waiting for {} to change", launch.location.path.display());
+        tokio::spawn(reload::when_changed(launch.location.path.clone()));
+    }
 
     let (commands, commands_rx) = mpsc::unbounded_channel();
     let (sessions, sessions_rx) = mpsc::unbounded_channel();
@@ -72,7 +91,8 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
     // The demo keeps its history apart from the real one.
     let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
     let history = HistoryStore::open(&logging::state_dir().join(history_file)).keeping(config.history_keep);
-    let setup = Setup { config, keys, location: launch.location, demo, history, socket: socket.clone() };
+    let setup =
+        Setup { config, keys, location: launch.location, demo, history, socket: socket.clone(), config_problem };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {
         let _ = commands.send(Command::ShowPopup { settings: false });

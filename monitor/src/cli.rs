@@ -172,6 +172,10 @@ fn run_simulator(listen: SocketAddr, scenario: Option<PathBuf>, run_timeline: bo
 
 fn run_app(config: Option<PathBuf>, demo: bool, popup: bool) -> Result<ExitCode, String> {
     let location = config_file::locate(config);
-    let config = if demo { None } else { config_file::load(&location)? };
-    app::run(app::Launch { location, config, popup })
+    let start = match if demo { Ok(None) } else { config_file::load(&location) } {
+        Ok(None) => app::Start::Demo,
+        Ok(Some(config)) => app::Start::Config(config),
+        Err(problem) => app::Start::Broken(problem),
+    };
+    app::run(app::Launch { location, start, popup })
 }

@@ -18,6 +18,7 @@ pub mod notifier;
 pub mod owner;
 pub mod poller;
 pub mod popup_process;
+pub mod reload;
 pub mod resume;
 pub mod simulator;
 pub mod status;

@@ -22,7 +22,7 @@ use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
 use dms_tray_core::settings::{self, NotificationChoices, SettingsModel};
 use dms_tray_core::transitions::{Change, Named, Transition};
-use dms_tray_core::tray::{tooltip, tray_look};
+use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook};
 use dms_tray_core::view::{OrgView, View};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
@@ -76,6 +76,9 @@ pub struct Setup {
     pub history: HistoryStore,
     /// Where the channel listens, for the popup to connect to.
     pub socket: PathBuf,
+    /// Why the configuration file cannot be used (`config` is then empty):
+    /// the tray and the popup say it until the file is fixed.
+    pub config_problem: Option<String>,
 }
 
 /// The receiving ends of everything the owner listens to.
@@ -131,6 +134,7 @@ pub struct Owner {
     /// Clients that connected and have not yet said what they are.
     pending: HashMap<u64, UnboundedSender<ToPopup>>,
     socket: PathBuf,
+    config_problem: Option<String>,
     poller: Poller,
     commands: UnboundedSender<Command>,
 }
@@ -143,7 +147,7 @@ impl Owner {
         notifier: Notifier,
         commands: UnboundedSender<Command>,
     ) -> (Owner, mpsc::Receiver<Polled>) {
-        let Setup { config, keys, location, demo, history, socket } = setup;
+        let Setup { config, keys, location, demo, history, socket, config_problem } = setup;
         let known_at_start = history.last_known().unwrap_or_else(|e| {
             log::warn!("cannot read the last known states: {e}");
             Vec::new()
@@ -154,7 +158,7 @@ impl Owner {
         let clients = org_clients(&config, &keys, &http, timeouts);
         let poller = Poller::start(clients, config.poll_interval, polled);
         let monitor = Monitor::of(&config);
-        let first = tray_content(monitor.view(), None, None);
+        let first = tray_content(monitor.view(), None, None, config_problem.as_deref());
         // Without a StatusNotifier host (GNOME without its extension), the
         // app still runs; a second launch opens the popup.
         let tray = Tray::start(first, {
@@ -178,6 +182,7 @@ impl Owner {
             popup: PopupSlot::default(),
             pending: HashMap::new(),
             socket,
+            config_problem,
             poller,
             commands,
         };
@@ -498,7 +503,14 @@ impl Owner {
     fn model(&self) -> PopupModel {
         let demo_path = self.demo.then_some(self.location.path.as_path());
         let alerts = &self.alerts;
-        popup_model(self.monitor.view(), &self.config.organizations, Utc::now(), demo_path, &|s| alerts.is_flapping(s))
+        let mut model = popup_model(self.monitor.view(), &self.config.organizations, Utc::now(), demo_path, &|s| {
+            alerts.is_flapping(s)
+        });
+        if let Some(problem) = &self.config_problem {
+            model.summary = problem.clone();
+            model.level = TrayLevel::OrganizationError;
+        }
+        model
     }
 
     /// Sends the model to the popup, when one is open.
@@ -512,7 +524,13 @@ impl Owner {
         let Some(tray) = &mut self.tray else { return };
         let paused = self.alerts.paused_until(Utc::now());
         let label = paused.map(|t| t.with_timezone(&chrono::Local).format("%a %H:%M").to_string());
-        tray.show(tray_content(self.monitor.view(), label.as_deref(), self.popup.problem.as_deref()));
+        let content = tray_content(
+            self.monitor.view(),
+            label.as_deref(),
+            self.popup.problem.as_deref(),
+            self.config_problem.as_deref(),
+        );
+        tray.show(content);
     }
 
     /// The tray's left click: opens the popup, or closes it when open.
@@ -621,18 +639,26 @@ struct WhileAway {
 
 /// What the tray shows of a view: the notifications' pause ("Mon 14:30")
 /// and why the popup cannot open, if so.
-fn tray_content(view: &View, paused_until: Option<&str>, popup_problem: Option<&str>) -> TrayContent {
+fn tray_content(
+    view: &View,
+    paused_until: Option<&str>,
+    popup_problem: Option<&str>,
+    config_problem: Option<&str>,
+) -> TrayContent {
     let mut description: Vec<String> = view.organizations.iter().map(organization_line).collect();
+    description.extend(config_problem.map(str::to_owned));
     if let Some(problem) = popup_problem {
         description.push(format!("The popup cannot open: {problem}"));
     }
-    TrayContent {
-        look: tray_look(view),
-        title: tooltip(view),
-        description: description.join("\n"),
-        menu: tray_menu(view, paused_until),
-    }
+    let (look, title) = match config_problem {
+        Some(_) => (TrayLook { level: TrayLevel::OrganizationError, count: 0 }, CONFIG_PROBLEM_TITLE.to_string()),
+        None => (tray_look(view), tooltip(view)),
+    };
+    TrayContent { look, title, description: description.join("\n"), menu: tray_menu(view, paused_until) }
 }
+
+/// The tray's title while the configuration file cannot be used.
+const CONFIG_PROBLEM_TITLE: &str = "dms-tray — the configuration file cannot be used";
 
 /// 08:00 local time tomorrow.
 fn tomorrow_morning() -> DateTime<Utc> {

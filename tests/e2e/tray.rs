@@ -172,3 +172,35 @@ fn states_no_poll_confirms_any_more_turn_unknown_instead_of_staying_green() {
         Some(item.title()).filter(|t| t.contains("all 12 systems connected"))
     });
 }
+
+#[test]
+fn a_configuration_that_cannot_be_used_is_shown_in_the_tray_until_the_file_is_fixed() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("broken-config");
+    // Started at login with a mistake in the file: dms-tray does not end.
+    let path =
+        desktop.home.write_config(&simulator.config("5s").replace("poll_interval = \"5s\"", "poll_interval = \"1s\""));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let mut app = App::start(&desktop, &[]);
+    let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
+    let item = watcher.item(&address);
+    let (title, description) = item.tooltip();
+    assert_eq!(title, "dms-tray — the configuration file cannot be used");
+    assert!(
+        description.contains(&format!("{}, line 1", path.display()))
+            && description.contains("shorter than the minimum of 5s"),
+        "{description}"
+    );
+    assert!(desktop.home.log().contains("shorter than the minimum of 5s"), "{}", desktop.home.log());
+    assert!(app.wait_exit(Duration::from_millis(500)).is_none(), "it keeps running");
+
+    // The file is fixed: dms-tray starts again with it and polls.
+    desktop.home.write_config(&simulator.config("5s"));
+    // Started again in place: its tray item registers anew.
+    let again = wait_for(START, "the tray item of the new start", || watcher.items().get(1).cloned());
+    let item = watcher.item(&again);
+    wait_for(ONE_POLL, "the systems of the fixed configuration", || {
+        Some(item.title()).filter(|t| t.contains("12 systems"))
+    });
+    assert!(app.wait_exit(Duration::from_millis(200)).is_none(), "the same process runs on");
+}
