@@ -38,20 +38,33 @@ pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
     builder(timeouts).build().expect("the HTTP client's configuration is static and valid")
 }
 
-/// The HTTP client for a configuration: when no organization's API is
-/// reached over `https://` (the simulator on loopback), the platform's
-/// certificates are not loaded at all, which keeps `dms-tray status`
-/// against a local API to a few milliseconds.
-pub fn http_client_for(config: &dms_tray_core::config::Config, timeouts: Timeouts) -> reqwest::Client {
-    if config.organizations.iter().any(|o| o.api_url.scheme() == "https") {
-        return http_client(timeouts);
+/// An HTTP client for some organizations' APIs. `direct`: they are on
+/// loopback, which no proxy of the system's settings (`HTTP_PROXY`, …) may
+/// see. Without an `https://` API among them, the platform's certificates
+/// are not loaded at all, which keeps `dms-tray status` against a local API
+/// to a few milliseconds.
+fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool) -> reqwest::Client {
+    let mut builder = builder(timeouts);
+    if !apis.iter().any(|url| url.scheme() == "https") {
+        let no_tls = rustls::ClientConfig::builder()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        builder = builder.tls_backend_preconfigured(no_tls);
     }
-    let no_tls =
-        rustls::ClientConfig::builder().with_root_certificates(rustls::RootCertStore::empty()).with_no_client_auth();
-    builder(timeouts)
-        .tls_backend_preconfigured(no_tls)
-        .build()
-        .expect("the HTTP client's configuration is static and valid")
+    if direct {
+        builder = builder.no_proxy();
+    }
+    builder.build().expect("the HTTP client's configuration is static and valid")
+}
+
+/// `localhost` or a loopback address: a server on this machine.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
@@ -65,18 +78,27 @@ fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
 }
 
 /// One client per configured organization, with its resolved key, in
-/// configuration order.
+/// configuration order. APIs on loopback are reached directly, the others
+/// through the system's proxy settings when there are any.
 pub fn org_clients(
     config: &dms_tray_core::config::Config,
     keys: &[String],
-    http: &reqwest::Client,
     timeouts: Timeouts,
 ) -> Vec<(Uuid, OrgClient)> {
+    let apis = |direct: bool| -> Vec<&Url> {
+        config.organizations.iter().map(|o| &o.api_url).filter(|url| is_loopback(url) == direct).collect()
+    };
+    let (local, remote) = (apis(true), apis(false));
+    let direct = (!local.is_empty()).then(|| client_for(&local, timeouts, true));
+    let proxied = (!remote.is_empty()).then(|| client_for(&remote, timeouts, false));
     config
         .organizations
         .iter()
         .zip(keys)
-        .map(|(org, key)| (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts)))
+        .filter_map(|(org, key)| {
+            let http = if is_loopback(&org.api_url) { direct.as_ref() } else { proxied.as_ref() }?;
+            Some((org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts)))
+        })
         .collect()
 }
 

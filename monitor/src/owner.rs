@@ -153,9 +153,8 @@ impl Owner {
             Vec::new()
         });
         let timeouts = Timeouts::default();
-        let http = crate::client::http_client_for(&config, timeouts);
         let (polled, polled_rx) = mpsc::channel(64);
-        let clients = org_clients(&config, &keys, &http, timeouts);
+        let clients = org_clients(&config, &keys, timeouts);
         let poller = Poller::start(clients, config.poll_interval, polled);
         let monitor = Monitor::of(&config);
         let first = tray_content(monitor.view(), None, None, config_problem.as_deref());

@@ -9,14 +9,13 @@ use dms_tray_core::report::{self, CheckState};
 use dms_tray_core::view::View;
 use tokio::task::JoinSet;
 
-use crate::client::{http_client_for, org_clients, Timeouts};
+use crate::client::{org_clients, Timeouts};
 
 /// Polls every organization once, all at the same time, and returns the view.
 pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts) -> View {
-    let http = http_client_for(config, timeouts);
     let mut monitor = Monitor::of(config);
     let mut polls: JoinSet<(uuid::Uuid, PollOutcome)> = JoinSet::new();
-    for (id, mut client) in org_clients(config, &keys, &http, timeouts) {
+    for (id, mut client) in org_clients(config, &keys, timeouts) {
         polls.spawn(async move { (id, client.poll().await) });
     }
     while let Some(joined) = polls.join_next().await {

@@ -226,3 +226,21 @@ fn the_status_table_never_writes_what_a_hostile_name_holds() {
         assert!(text.contains(&format!("{}…", "L".repeat(199))) && !text.contains(&"L".repeat(201)), "{args:?}");
     }
 }
+
+#[test]
+fn an_api_on_loopback_is_never_asked_through_the_systems_proxy() {
+    let simulator = SimulateProcess::start(false);
+    let config = write_config("behind-a-proxy.toml", &simulator.config("30s"));
+    // A proxy that does not answer, as an office's may not for this machine.
+    let output = Command::new(env!("CARGO_BIN_EXE_dms-tray"))
+        .args(["status", "--json", "--config"])
+        .arg(&config)
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    assert_eq!(json["organizations"][0]["error"], Value::Null, "{json}");
+    assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
+}
