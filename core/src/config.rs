@@ -77,6 +77,9 @@ pub struct Config {
     pub poll_interval: Duration,
     /// How long the history keeps a change (`history_keep`).
     pub history_keep: Duration,
+    /// A file of PEM certificates trusted besides the platform's
+    /// (`ca_file`): the root of a proxy that inspects TLS, say.
+    pub ca_file: Option<PathBuf>,
     /// May be empty: the app then shows "no organizations configured".
     pub organizations: Vec<OrganizationConfig>,
     /// The `[notifications]` table; every key left out has its default.
@@ -90,6 +93,7 @@ impl Default for Config {
         Config {
             poll_interval: DEFAULT_POLL_INTERVAL,
             history_keep: DEFAULT_HISTORY_KEEP,
+            ca_file: None,
             organizations: Vec::new(),
             notifications: AlertSettings::default(),
         }
@@ -284,6 +288,7 @@ fn structure_message(message: &str) -> String {
 struct RawConfig {
     poll_interval: Option<Spanned<Value>>,
     history_keep: Option<Spanned<Value>>,
+    ca_file: Option<Spanned<Value>>,
     organizations: Option<List<RawOrganization>>,
     notifications: Option<RawNotifications>,
 }
@@ -385,6 +390,10 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         None => DEFAULT_HISTORY_KEEP,
     };
     let config_dir = path.parent().unwrap_or(Path::new(""));
+    let ca_file = match &raw.ca_file {
+        Some(value) => Some(file_path(value, "ca_file", "ca_file = \"corporate-root.pem\"", config_dir)?),
+        None => None,
+    };
     let mut first_line_of_id = HashMap::new();
     let mut organizations = Vec::new();
     for raw_org in raw.organizations.map(|list| list.0).unwrap_or_default() {
@@ -405,7 +414,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
-    Ok(Config { poll_interval, history_keep, organizations, notifications })
+    Ok(Config { poll_interval, history_keep, ca_file, organizations, notifications })
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
@@ -429,6 +438,21 @@ fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'
             Err(fail(value, format!("{what} must be a string in double quotes, not {}; write {example}.", kind(other))))
         }
     }
+}
+
+/// A path in the file: absolute, or relative to the file's folder.
+fn file_path(value: &Spanned<Value>, key: &str, example: &str, config_dir: &Path) -> Result<PathBuf, Fail> {
+    let file = string(value, key, example)?;
+    if file.trim().is_empty() {
+        return Err(fail(
+            value,
+            format!("{key} is empty; write the path of the file, such as {example} (relative to this file's folder)."),
+        ));
+    }
+    if file.starts_with('~') {
+        return Err(fail(value, format!("{key} {file:?} starts with ~, which is not expanded; write an absolute path or a path relative to this file's folder.")));
+    }
+    Ok(config_dir.join(file))
 }
 
 fn history_keep(value: &Spanned<Value>) -> Result<Duration, Fail> {
@@ -857,6 +881,7 @@ key_env = "DMS_KEY"
             Config {
                 poll_interval: Duration::from_secs(150),
                 history_keep: DEFAULT_HISTORY_KEEP,
+                ca_file: None,
                 organizations: vec![
                     OrganizationConfig {
                         name: Some("Skyline".into()),
@@ -896,6 +921,7 @@ key_env = "DMS_KEY"
             Config {
                 poll_interval: DEFAULT_POLL_INTERVAL,
                 history_keep: DEFAULT_HISTORY_KEEP,
+                ca_file: None,
                 organizations: vec![],
                 notifications: AlertSettings::default(),
             }
@@ -910,6 +936,14 @@ key_env = "DMS_KEY"
     #[test]
     fn poll_interval_minimum_is_accepted() {
         assert_eq!(ok("poll_interval = \"5s\"").poll_interval, MIN_POLL_INTERVAL);
+    }
+
+    #[test]
+    fn ca_file_is_a_path_relative_to_the_configuration() {
+        assert_eq!(ok("ca_file = \"root.pem\"").ca_file, Some(PathBuf::from("/home/u/.config/dms-tray/root.pem")));
+        assert_eq!(ok("ca_file = \"/etc/ssl/corp.pem\"").ca_file, Some(PathBuf::from("/etc/ssl/corp.pem")));
+        assert_error("ca_file = \"~/root.pem\"", 1, "starts with ~");
+        assert_error("ca_file = \"\"", 1, "ca_file is empty");
     }
 
     #[test]
@@ -963,7 +997,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `organizations`, `notifications`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `organizations`, `notifications`; remove it",
         );
         assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }

@@ -6,6 +6,7 @@
 //! caps the body at 16 MiB, keeps the ETag for `If-None-Match`, and reads
 //! `Cache-Control: max-age` and `Retry-After` for the schedule.
 
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
@@ -13,7 +14,7 @@ use dms_tray_core::clean::clean;
 use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
 use dms_tray_core::schedule::MAX_SERVER_DELAY;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{Response, StatusCode};
+use reqwest::{Certificate, Response, StatusCode};
 use url::Url;
 use uuid::Uuid;
 
@@ -43,8 +44,8 @@ pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
 /// see. Without an `https://` API among them, the platform's certificates
 /// are not loaded at all, which keeps `dms-tray status` against a local API
 /// to a few milliseconds.
-fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool) -> reqwest::Client {
-    let mut builder = builder(timeouts);
+fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool, extra_roots: &[Certificate]) -> reqwest::Client {
+    let mut builder = builder(timeouts).tls_certs_merge(extra_roots.iter().cloned());
     if !apis.iter().any(|url| url.scheme() == "https") {
         let no_tls = rustls::ClientConfig::builder()
             .with_root_certificates(rustls::RootCertStore::empty())
@@ -55,6 +56,20 @@ fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool) -> reqwest::Clien
         builder = builder.no_proxy();
     }
     builder.build().expect("the HTTP client's configuration is static and valid")
+}
+
+/// The certificates of a `ca_file` (PEM), trusted besides the platform's.
+pub fn ca_certificates(path: &Path) -> Result<Vec<Certificate>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("{}: cannot read the ca_file ({e})", path.display()))?;
+    let certificates = Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("{}: the ca_file is not a PEM bundle ({e})", path.display()))?;
+    if certificates.is_empty() {
+        return Err(format!(
+            "{}: the ca_file holds no certificate; it should hold \"-----BEGIN CERTIFICATE-----\" blocks",
+            path.display()
+        ));
+    }
+    Ok(certificates)
 }
 
 /// `localhost` or a loopback address: a server on this machine.
@@ -89,8 +104,16 @@ pub fn org_clients(
         config.organizations.iter().map(|o| &o.api_url).filter(|url| is_loopback(url) == direct).collect()
     };
     let (local, remote) = (apis(true), apis(false));
-    let direct = (!local.is_empty()).then(|| client_for(&local, timeouts, true));
-    let proxied = (!remote.is_empty()).then(|| client_for(&remote, timeouts, false));
+    // Checked when the configuration was read; a file gone since is told.
+    let extra_roots = match &config.ca_file {
+        Some(path) => ca_certificates(path).unwrap_or_else(|e| {
+            log::error!("{e}; going on with the platform's certificates only");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let direct = (!local.is_empty()).then(|| client_for(&local, timeouts, true, &extra_roots));
+    let proxied = (!remote.is_empty()).then(|| client_for(&remote, timeouts, false, &extra_roots));
     config
         .organizations
         .iter()

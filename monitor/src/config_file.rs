@@ -43,6 +43,9 @@ pub fn load(location: &ConfigLocation) -> Result<Option<Config>, String> {
     };
     let config = config::parse(&location.path, &text).map_err(|e| e.to_string())?;
     refuse_readable_keys(&location.path, &config)?;
+    if let Some(ca_file) = &config.ca_file {
+        crate::client::ca_certificates(ca_file)?;
+    }
     Ok(Some(config))
 }
 

@@ -30,6 +30,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
     let config = Config {
         poll_interval: DEMO_POLL_INTERVAL,
         history_keep: dms_tray_core::config::DEFAULT_HISTORY_KEEP,
+        ca_file: None,
         organizations: vec![OrganizationConfig {
             name: None,
             api_url,

@@ -244,3 +244,82 @@ fn an_api_on_loopback_is_never_asked_through_the_systems_proxy() {
     assert_eq!(json["organizations"][0]["error"], Value::Null, "{json}");
     assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
 }
+
+/// An HTTPS server on loopback, `localhost`, with a certificate from a
+/// private certificate authority made here, as a proxy that inspects TLS
+/// presents: it answers every request with `document`. Returns its port
+/// and the authority's certificate (PEM).
+fn private_ca_server(document: String) -> (u16, String) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut root = CertificateParams::new(Vec::<String>::new()).unwrap();
+    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    root.distinguished_name.push(rcgen::DnType::CommonName, "dms-tray test root");
+    let root = CertifiedIssuer::self_signed(root, KeyPair::generate().unwrap()).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_string()]).unwrap().signed_by(&leaf_key, &root).unwrap();
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let tls = std::sync::Arc::new(
+        rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![leaf.der().clone()], key).unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (tls, document) = (tls.clone(), document.clone());
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut stream = rustls::StreamOwned::new(rustls::ServerConnection::new(tls).unwrap(), stream);
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    document.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(document.as_bytes()));
+                let _ = stream.flush();
+            });
+        }
+    });
+    (port, root.pem())
+}
+
+#[test]
+fn a_ca_file_adds_a_private_root_to_the_platforms() {
+    let simulator = SimulateProcess::start(false);
+    let document = simulator.control("GET", "/control/document", None);
+    let id = simulator.printed("id");
+    let (port, root) = private_ca_server(document.to_string());
+    let organization = format!(
+        "[[organizations]]\napi_url = \"https://localhost:{port}\"\nid = \"{id}\"\nkey = \"private-ca-test\"\n"
+    );
+
+    // Without the root, the certificate is refused, and the message says so.
+    let output = dms_tray(&["status", "--json"], Some(&write_config("no-ca.toml", &organization)));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    let error = &json["organizations"][0]["error"];
+    assert_eq!(error["kind"], "network", "{json}");
+    assert!(error["message"].as_str().unwrap().to_lowercase().contains("certificate"), "{error}");
+
+    // With it, the poll succeeds.
+    write_config("root.pem", &root);
+    let with_ca = write_config("with-ca.toml", &format!("ca_file = \"root.pem\"\n\n{organization}"));
+    let output = dms_tray(&["status", "--json"], Some(&with_ca));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    assert_eq!(json["organizations"][0]["error"], Value::Null, "{json}");
+    assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
+
+    // A ca_file that holds no certificate is a mistake in the configuration.
+    write_config("empty.pem", "not a certificate\n");
+    let empty = write_config("empty-ca.toml", &format!("ca_file = \"empty.pem\"\n\n{organization}"));
+    let output = dms_tray(&["status"], Some(&empty));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("the ca_file holds no certificate"), "{}", stderr(&output));
+}
