@@ -15,7 +15,7 @@ run_packages=(
 )
 test_packages=(
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
-  webkit2gtk-driver chromium
+  webkit2gtk-driver chromium tinyproxy
 )
 tauri_driver_version=2.1.0
 

@@ -80,6 +80,9 @@ pub struct Config {
     /// A file of PEM certificates trusted besides the platform's
     /// (`ca_file`): the root of a proxy that inspects TLS, say.
     pub ca_file: Option<PathBuf>,
+    /// The proxy for every organization's API that sets none of its own
+    /// (`proxy`); without one, the system's proxy settings apply.
+    pub proxy: Option<Url>,
     /// May be empty: the app then shows "no organizations configured".
     pub organizations: Vec<OrganizationConfig>,
     /// The `[notifications]` table; every key left out has its default.
@@ -94,6 +97,7 @@ impl Default for Config {
             poll_interval: DEFAULT_POLL_INTERVAL,
             history_keep: DEFAULT_HISTORY_KEEP,
             ca_file: None,
+            proxy: None,
             organizations: Vec::new(),
             notifications: AlertSettings::default(),
         }
@@ -112,6 +116,20 @@ pub struct OrganizationConfig {
     /// Normalized `host` or `host:port` entries (lowercase domain, IPv6 in
     /// brackets); an entry without a port allows every port of that host.
     pub allowed_remote_hosts: Vec<String>,
+    /// This organization's proxy (`proxy`), over the file's.
+    pub proxy: Option<Url>,
+}
+
+impl Config {
+    /// The proxy for `organization`'s API: its own, else the file's; never
+    /// one for an API on loopback, which no proxy should see. `None` also
+    /// means the system's proxy settings apply (to an API not on loopback).
+    pub fn proxy_for<'a>(&'a self, organization: &'a OrganizationConfig) -> Option<&'a Url> {
+        if is_loopback(&organization.api_url) {
+            return None;
+        }
+        organization.proxy.as_ref().or(self.proxy.as_ref())
+    }
 }
 
 impl OrganizationConfig {
@@ -289,6 +307,7 @@ struct RawConfig {
     poll_interval: Option<Spanned<Value>>,
     history_keep: Option<Spanned<Value>>,
     ca_file: Option<Spanned<Value>>,
+    proxy: Option<Spanned<Value>>,
     organizations: Option<List<RawOrganization>>,
     notifications: Option<RawNotifications>,
 }
@@ -306,6 +325,7 @@ struct RawOrganization {
     key_env: Option<Spanned<Value>>,
     key_file: Option<Spanned<Value>>,
     allowed_remote_hosts: Option<List<Value>>,
+    proxy: Option<Spanned<Value>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -394,6 +414,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(value) => Some(file_path(value, "ca_file", "ca_file = \"corporate-root.pem\"", config_dir)?),
         None => None,
     };
+    let proxy = raw.proxy.as_ref().map(proxy_url).transpose()?;
     let mut first_line_of_id = HashMap::new();
     let mut organizations = Vec::new();
     for raw_org in raw.organizations.map(|list| list.0).unwrap_or_default() {
@@ -414,7 +435,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
-    Ok(Config { poll_interval, history_keep, ca_file, organizations, notifications })
+    Ok(Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications })
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
@@ -438,6 +459,27 @@ fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'
             Err(fail(value, format!("{what} must be a string in double quotes, not {}; write {example}.", kind(other))))
         }
     }
+}
+
+/// A proxy's address: `http://` or `https://`, a host, and a port.
+fn proxy_url(value: &Spanned<Value>) -> Result<Url, Fail> {
+    let example = "proxy = \"http://proxy.example.com:3128\"";
+    let text = string(value, "proxy", example)?;
+    let url = Url::parse(text)
+        .map_err(|e| fail(value, format!("proxy {text:?} is not a valid URL ({e}); write it like {example}.")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(fail(
+            value,
+            format!("proxy {text:?} is not an http:// or https:// proxy address; write it like {example}."),
+        ));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(fail(
+            value,
+            format!("proxy {text:?} has a path; a proxy is a host and a port, such as {example}."),
+        ));
+    }
+    Ok(url)
 }
 
 /// A path in the file: absolute, or relative to the file's folder.
@@ -524,7 +566,8 @@ fn organization(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<(Or
         None => Vec::new(),
         Some(list) => list.0.iter().map(remote_host).collect::<Result<_, _>>()?,
     };
-    let org = OrganizationConfig { name, api_url, id, key, allowed_remote_hosts };
+    let proxy = org.proxy.as_ref().map(proxy_url).transpose()?;
+    let org = OrganizationConfig { name, api_url, id, key, allowed_remote_hosts, proxy };
     Ok((org, id_value.span().start))
 }
 
@@ -563,9 +606,10 @@ fn api_url(value: &Spanned<Value>) -> Result<Url, Fail> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url` is on this machine: `localhost` or a loopback address.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(domain)) => domain == "localhost",
+        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(address)) => address.is_loopback(),
         Some(Host::Ipv6(address)) => address.is_loopback(),
         None => false,
@@ -882,6 +926,7 @@ key_env = "DMS_KEY"
                 poll_interval: Duration::from_secs(150),
                 history_keep: DEFAULT_HISTORY_KEEP,
                 ca_file: None,
+                proxy: None,
                 organizations: vec![
                     OrganizationConfig {
                         name: Some("Skyline".into()),
@@ -893,6 +938,7 @@ key_env = "DMS_KEY"
                             "dms.example.com".into(),
                             "[::1]:9000".into()
                         ],
+                        proxy: None,
                     },
                     OrganizationConfig {
                         name: None,
@@ -900,6 +946,7 @@ key_env = "DMS_KEY"
                         id: Uuid::parse_str(OTHER_ID).unwrap(),
                         key: KeySource::Env("DMS_KEY".into()),
                         allowed_remote_hosts: vec![],
+                        proxy: None,
                     },
                 ],
                 notifications: AlertSettings::default(),
@@ -922,6 +969,7 @@ key_env = "DMS_KEY"
                 poll_interval: DEFAULT_POLL_INTERVAL,
                 history_keep: DEFAULT_HISTORY_KEEP,
                 ca_file: None,
+                proxy: None,
                 organizations: vec![],
                 notifications: AlertSettings::default(),
             }
@@ -936,6 +984,21 @@ key_env = "DMS_KEY"
     #[test]
     fn poll_interval_minimum_is_accepted() {
         assert_eq!(ok("poll_interval = \"5s\"").poll_interval, MIN_POLL_INTERVAL);
+    }
+
+    #[test]
+    fn a_proxy_for_all_or_one_organization_but_never_for_loopback() {
+        let config = ok(&format!(
+            "proxy = \"http://proxy.example.com:3128\"\n\n[[organizations]]\napi_url = \"https://api.example.com\"\nid = \"{ID}\"\nkey = \"k\"\n\n\
+             [[organizations]]\napi_url = \"https://api.example.com\"\nid = \"{OTHER_ID}\"\nkey = \"k\"\nproxy = \"https://own.example:8443\"\n\n\
+             [[organizations]]\napi_url = \"http://127.0.0.1:8080\"\nid = \"7a1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f\"\nkey = \"k\"\nproxy = \"http://proxy.example.com:3128\"\n"
+        ));
+        let proxies: Vec<Option<&str>> =
+            config.organizations.iter().map(|o| config.proxy_for(o).map(Url::as_str)).collect();
+        assert_eq!(proxies, [Some("http://proxy.example.com:3128/"), Some("https://own.example:8443/"), None]);
+        assert_error("proxy = \"socks5://127.0.0.1:1080\"", 1, "not an http:// or https:// proxy address");
+        assert_error("proxy = \"http://proxy.example.com:3128/pac\"", 1, "has a path");
+        assert_error("proxy = \"proxy:3128\"", 1, "not an http:// or https:// proxy address");
     }
 
     #[test]
@@ -997,7 +1060,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `organizations`, `notifications`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `proxy`, `organizations`, `notifications`; remove it",
         );
         assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }

@@ -169,6 +169,7 @@ mod tests {
             id: org_id(),
             key: KeySource::Inline("k".into()),
             allowed_remote_hosts: vec![],
+            proxy: None,
         }
     }
 

@@ -85,6 +85,7 @@ mod tests {
             id: Uuid::nil(),
             key: KeySource::Inline("k".into()),
             allowed_remote_hosts: allowed.iter().map(|h| h.to_string()).collect(),
+            proxy: None,
         }
     }
 

@@ -51,6 +51,7 @@ fn config(id: Uuid, name: Option<&str>) -> OrganizationConfig {
         id,
         key: KeySource::Inline("key".into()),
         allowed_remote_hosts: vec![],
+        proxy: None,
     }
 }
 

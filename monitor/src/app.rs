@@ -29,7 +29,7 @@ pub enum Start {
     /// The built-in simulator: asked for with `--demo`, or the first run
     /// without a configuration file.
     Demo,
-    Config(Config),
+    Config(Box<Config>),
     /// The configuration file cannot be used (the message says why and how
     /// to fix it): the tray shows it, and dms-tray starts again when the
     /// file changes, rather than ending before any tray exists.
@@ -58,7 +58,7 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
     };
     let demo = matches!(launch.start, Start::Demo);
     let (config, problem, _simulator) = match launch.start {
-        Start::Config(config) => (config, None, None),
+        Start::Config(config) => (*config, None, None),
         Start::Broken(problem) => (Config::default(), Some(problem), None),
         Start::Demo => {
             log::warn!("running the demo: no configuration at {} (or --demo given)", launch.location.path.display());

@@ -174,7 +174,7 @@ fn run_app(config: Option<PathBuf>, demo: bool, popup: bool) -> Result<ExitCode,
     let location = config_file::locate(config);
     let start = match if demo { Ok(None) } else { config_file::load(&location) } {
         Ok(None) => app::Start::Demo,
-        Ok(Some(config)) => app::Start::Config(config),
+        Ok(Some(config)) => app::Start::Config(Box::new(config)),
         Err(problem) => app::Start::Broken(problem),
     };
     app::run(app::Launch { location, start, popup })

@@ -6,11 +6,13 @@
 //! caps the body at 16 MiB, keeps the ETag for `If-None-Match`, and reads
 //! `Cache-Control: max-age` and `Retry-After` for the schedule.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use dms_tray_core::api::{parse_document, MAX_DOCUMENT_BYTES};
 use dms_tray_core::clean::clean;
+use dms_tray_core::config::{is_loopback, Config, OrganizationConfig};
 use dms_tray_core::poll::{PollError, PollErrorKind, PollOutcome};
 use dms_tray_core::schedule::MAX_SERVER_DELAY;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -39,12 +41,29 @@ pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
     builder(timeouts).build().expect("the HTTP client's configuration is static and valid")
 }
 
-/// An HTTP client for some organizations' APIs. `direct`: they are on
-/// loopback, which no proxy of the system's settings (`HTTP_PROXY`, …) may
-/// see. Without an `https://` API among them, the platform's certificates
-/// are not loaded at all, which keeps `dms-tray status` against a local API
-/// to a few milliseconds.
-fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool, extra_roots: &[Certificate]) -> reqwest::Client {
+/// How an organization's API is reached.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Route {
+    /// On loopback: straight, whatever the proxy settings say.
+    Direct,
+    /// Through the system's proxy settings (`HTTP_PROXY`, …), if any.
+    System,
+    /// Through the proxy the configuration names.
+    Proxy(Url),
+}
+
+fn route_of(config: &Config, organization: &OrganizationConfig) -> Route {
+    match config.proxy_for(organization) {
+        _ if is_loopback(&organization.api_url) => Route::Direct,
+        Some(proxy) => Route::Proxy(proxy.clone()),
+        None => Route::System,
+    }
+}
+
+/// An HTTP client for the APIs reached by `route`. Without an `https://`
+/// API among them, the platform's certificates are not loaded at all, which
+/// keeps `dms-tray status` against a local API to a few milliseconds.
+fn client_for(route: &Route, apis: &[&Url], timeouts: Timeouts, extra_roots: &[Certificate]) -> reqwest::Client {
     let mut builder = builder(timeouts).tls_certs_merge(extra_roots.iter().cloned());
     if !apis.iter().any(|url| url.scheme() == "https") {
         let no_tls = rustls::ClientConfig::builder()
@@ -52,9 +71,11 @@ fn client_for(apis: &[&Url], timeouts: Timeouts, direct: bool, extra_roots: &[Ce
             .with_no_client_auth();
         builder = builder.tls_backend_preconfigured(no_tls);
     }
-    if direct {
-        builder = builder.no_proxy();
-    }
+    builder = match route {
+        Route::Direct => builder.no_proxy(),
+        Route::System => builder,
+        Route::Proxy(proxy) => builder.proxy(reqwest::Proxy::all(proxy.clone()).expect("a checked proxy URL")),
+    };
     builder.build().expect("the HTTP client's configuration is static and valid")
 }
 
@@ -72,16 +93,6 @@ pub fn ca_certificates(path: &Path) -> Result<Vec<Certificate>, String> {
     Ok(certificates)
 }
 
-/// `localhost` or a loopback address: a server on this machine.
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
     // reqwest is built without a bundled crypto provider; install ring's once.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -93,17 +104,10 @@ fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
 }
 
 /// One client per configured organization, with its resolved key, in
-/// configuration order. APIs on loopback are reached directly, the others
-/// through the system's proxy settings when there are any.
-pub fn org_clients(
-    config: &dms_tray_core::config::Config,
-    keys: &[String],
-    timeouts: Timeouts,
-) -> Vec<(Uuid, OrgClient)> {
-    let apis = |direct: bool| -> Vec<&Url> {
-        config.organizations.iter().map(|o| &o.api_url).filter(|url| is_loopback(url) == direct).collect()
-    };
-    let (local, remote) = (apis(true), apis(false));
+/// configuration order: an API on loopback is reached directly, one with a
+/// `proxy` through it, the others through the system's proxy settings.
+/// Organizations reached the same way share an HTTP client.
+pub fn org_clients(config: &Config, keys: &[String], timeouts: Timeouts) -> Vec<(Uuid, OrgClient)> {
     // Checked when the configuration was read; a file gone since is told.
     let extra_roots = match &config.ca_file {
         Some(path) => ca_certificates(path).unwrap_or_else(|e| {
@@ -112,15 +116,19 @@ pub fn org_clients(
         }),
         None => Vec::new(),
     };
-    let direct = (!local.is_empty()).then(|| client_for(&local, timeouts, true, &extra_roots));
-    let proxied = (!remote.is_empty()).then(|| client_for(&remote, timeouts, false, &extra_roots));
+    let mut clients: HashMap<Route, reqwest::Client> = HashMap::new();
     config
         .organizations
         .iter()
         .zip(keys)
-        .filter_map(|(org, key)| {
-            let http = if is_loopback(&org.api_url) { direct.as_ref() } else { proxied.as_ref() }?;
-            Some((org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts)))
+        .map(|(org, key)| {
+            let route = route_of(config, org);
+            let http = clients.entry(route.clone()).or_insert_with(|| {
+                let apis: Vec<&Url> =
+                    config.organizations.iter().filter(|o| route_of(config, o) == route).map(|o| &o.api_url).collect();
+                client_for(&route, &apis, timeouts, &extra_roots)
+            });
+            (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts))
         })
         .collect()
 }

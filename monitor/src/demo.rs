@@ -31,12 +31,14 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
         poll_interval: DEMO_POLL_INTERVAL,
         history_keep: dms_tray_core::config::DEFAULT_HISTORY_KEEP,
         ca_file: None,
+        proxy: None,
         organizations: vec![OrganizationConfig {
             name: None,
             api_url,
             id: simulator.organization_id(),
             key: KeySource::Inline(simulator.key().to_string()),
             allowed_remote_hosts: vec![simulator.remote_host()],
+            proxy: None,
         }],
         notifications: AlertSettings::default(),
     };

@@ -245,25 +245,26 @@ fn an_api_on_loopback_is_never_asked_through_the_systems_proxy() {
     assert!(json["organizations"][0]["systems"].as_array().unwrap().len() >= 10);
 }
 
-/// An HTTPS server on loopback, `localhost`, with a certificate from a
-/// private certificate authority made here, as a proxy that inspects TLS
-/// presents: it answers every request with `document`. Returns its port
-/// and the authority's certificate (PEM).
-fn private_ca_server(document: String) -> (u16, String) {
+/// An HTTPS server on `address` (`localhost` when it is loopback) with a
+/// certificate from a private certificate authority made here, as a proxy
+/// that inspects TLS presents: it answers every request with `document`.
+/// Returns its port and the authority's certificate (PEM).
+fn private_ca_server(document: String, address: std::net::IpAddr) -> (u16, String) {
     use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
     let mut root = CertificateParams::new(Vec::<String>::new()).unwrap();
     root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     root.distinguished_name.push(rcgen::DnType::CommonName, "dms-tray test root");
     let root = CertifiedIssuer::self_signed(root, KeyPair::generate().unwrap()).unwrap();
     let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["localhost".to_string()]).unwrap().signed_by(&leaf_key, &root).unwrap();
+    let names = vec!["localhost".to_string(), address.to_string()];
+    let leaf = CertificateParams::new(names).unwrap().signed_by(&leaf_key, &root).unwrap();
 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
     let tls = std::sync::Arc::new(
         rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![leaf.der().clone()], key).unwrap(),
     );
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind((address, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
@@ -296,7 +297,7 @@ fn a_ca_file_adds_a_private_root_to_the_platforms() {
     let simulator = SimulateProcess::start(false);
     let document = simulator.control("GET", "/control/document", None);
     let id = simulator.printed("id");
-    let (port, root) = private_ca_server(document.to_string());
+    let (port, root) = private_ca_server(document.to_string(), std::net::Ipv4Addr::LOCALHOST.into());
     let organization = format!(
         "[[organizations]]\napi_url = \"https://localhost:{port}\"\nid = \"{id}\"\nkey = \"private-ca-test\"\n"
     );
@@ -322,4 +323,85 @@ fn a_ca_file_adds_a_private_root_to_the_platforms() {
     let output = dms_tray(&["status"], Some(&empty));
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("the ca_file holds no certificate"), "{}", stderr(&output));
+}
+
+/// This machine's address on its network (not loopback): the one it would
+/// send from. No packet is sent.
+fn network_address() -> std::net::IpAddr {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    socket.connect("192.0.2.1:9").expect("a route out of this machine");
+    let address = socket.local_addr().unwrap().ip();
+    assert!(!address.is_loopback() && !address.is_unspecified(), "this test needs a network address: {address}");
+    address
+}
+
+/// tinyproxy (Debian's) on a free loopback port, logging every CONNECT.
+struct Tinyproxy {
+    child: std::process::Child,
+    port: u16,
+    log: std::path::PathBuf,
+}
+
+impl Tinyproxy {
+    fn start() -> Tinyproxy {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = scratch_dir().join(format!("tinyproxy-{port}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("tinyproxy.log");
+        let conf = dir.join("tinyproxy.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{}\"\nLogLevel Connect\nPidFile \"{}\"\nMaxClients 10\nAllow 127.0.0.1\n",
+                log.display(),
+                dir.join("tinyproxy.pid").display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .args(["-d", "-c"])
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("tinyproxy runs (scripts/setup.sh installs it)");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "tinyproxy did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Tinyproxy { child, port, log }
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_configured_proxy_carries_the_poll_and_never_sees_the_key() {
+    let simulator = SimulateProcess::start(false);
+    let document = simulator.control("GET", "/control/document", None);
+    let address = network_address();
+    let (port, root) = private_ca_server(document.to_string(), address);
+    let proxy = Tinyproxy::start();
+    write_config("proxy-root.pem", &root);
+    let key = "proxy-test-key-4f1d9c";
+    let config = write_config(
+        "proxied.toml",
+        &format!(
+            "proxy = \"http://127.0.0.1:{}\"\nca_file = \"proxy-root.pem\"\n\n[[organizations]]\napi_url = \"https://{address}:{port}\"\nid = \"{}\"\nkey = \"{key}\"\n",
+            proxy.port,
+            simulator.printed("id"),
+        ),
+    );
+    let output = dms_tray(&["status", "--json"], Some(&config));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", stderr(&output)));
+    assert_eq!(json["organizations"][0]["error"], Value::Null, "{json}");
+    let log = std::fs::read_to_string(&proxy.log).unwrap_or_default();
+    assert!(log.contains(&format!("CONNECT {address}:{port}")), "the proxy carried the poll: {log}");
+    assert!(!log.contains(key), "the key went through the proxy in TLS only: {log}");
 }
