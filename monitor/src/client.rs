@@ -36,7 +36,9 @@ impl Default for Timeouts {
     }
 }
 
-/// Builds the HTTP client shared by all organizations.
+/// A client with the defaults: the system's proxy settings and the
+/// platform's certificates. The app builds its own per route
+/// ([`org_clients`]); the integration tests use this one.
 pub fn http_client(timeouts: Timeouts) -> reqwest::Client {
     builder(timeouts).build().expect("the HTTP client's configuration is static and valid")
 }
