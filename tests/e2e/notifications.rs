@@ -374,3 +374,60 @@ fn a_notification_server_that_starts_after_dms_tray_is_found_for_the_next_change
     patch(&simulator, &ok_systems[0], "noConnection");
     dunst.wait_for_summary(&format!("{}: No connection to dataminer.services", ok_systems[0]));
 }
+
+/// `DMS_TRAY_KILLS` kill -9s (3 unless set; `scripts/kill-history.sh` runs
+/// 100) at random moments around the polls: after each, the history
+/// database passes SQLite's integrity check, and in the end every change
+/// the API made is in it exactly once, told before the kill or, as a
+/// change while dms-tray was not running, after the restart.
+#[test]
+fn the_history_survives_kill_9_at_random_moments_without_loss_or_double() {
+    let kills: usize = std::env::var("DMS_TRAY_KILLS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("kills");
+    desktop.home.write_config(&simulator.config("5s"));
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let (_, ok_systems) = ok_systems(&simulator);
+    let database = desktop.home.dir.join("state/dms-tray/history.sqlite3");
+    let integrity = || {
+        let db = rusqlite::Connection::open(&database).unwrap();
+        db.query_row("PRAGMA integrity_check", [], |row| row.get::<_, String>(0)).unwrap()
+    };
+    let mut flips: std::collections::HashMap<(String, &str), i64> = std::collections::HashMap::new();
+    let mut down = std::collections::HashSet::new();
+    let mut app = start_app(&desktop, &watcher);
+    for kill in 0..kills {
+        let name = ok_systems[kill % ok_systems.len()].clone();
+        let state = if down.remove(&name) { "ok" } else { "noConnection" };
+        if state == "noConnection" {
+            down.insert(name.clone());
+        }
+        patch(&simulator, &name, state);
+        *flips.entry((name, state)).or_default() += 1;
+        // Before, during or after the next poll (every 5 s) and its write.
+        std::thread::sleep(Duration::from_millis(fastrand::u64(0..6000)));
+        app.signal("KILL");
+        drop(app);
+        assert_eq!(integrity(), "ok", "after kill {}", kill + 1);
+        app = start_app(&desktop, &watcher);
+    }
+    std::thread::sleep(Duration::from_secs(6));
+    drop(app);
+
+    let db = rusqlite::Connection::open(&database).unwrap();
+    let recorded = |name: &str, state: &str| -> i64 {
+        db.query_row(
+            "SELECT COUNT(*) FROM events WHERE listed = 1 AND system_name = ?1 AND state = ?2",
+            [name, state],
+            |row| row.get(0),
+        )
+        .unwrap()
+    };
+    for ((name, state), times) in &flips {
+        assert_eq!(recorded(name, state), *times, "{name} went {state} {times} times");
+    }
+    println!(
+        "{kills} kill -9s: integrity_check ok after each; {} changes, each in the history once",
+        flips.values().sum::<i64>()
+    );
+}
