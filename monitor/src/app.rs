@@ -66,9 +66,13 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
             (demo.config, None, Some(demo.simulator))
         }
     };
-    let (config, keys, config_problem) = match (problem, config_file::resolve_keys(&config)) {
-        (None, Ok(keys)) => (config, keys, None),
-        (Some(problem), _) | (None, Err(problem)) => (Config::default(), Vec::new(), Some(problem)),
+    let keys = match problem {
+        Some(problem) => Err(problem),
+        None => config_file::resolve_keys(&config),
+    };
+    let (config, keys, config_problem) = match keys {
+        Ok(keys) => (config, keys, None),
+        Err(problem) => (Config::default(), Vec::new(), Some(problem)),
     };
     if let Some(problem) = &config_problem {
         log::error!("{problem}");

@@ -118,19 +118,20 @@ pub fn org_clients(config: &Config, keys: &[String], timeouts: Timeouts) -> Vec<
         }),
         None => Vec::new(),
     };
-    let mut clients: HashMap<Route, reqwest::Client> = HashMap::new();
+    let routes: Vec<Route> = config.organizations.iter().map(|org| route_of(config, org)).collect();
+    let mut apis: HashMap<&Route, Vec<&Url>> = HashMap::new();
+    for (route, org) in routes.iter().zip(&config.organizations) {
+        apis.entry(route).or_default().push(&org.api_url);
+    }
+    let clients: HashMap<&Route, reqwest::Client> =
+        apis.iter().map(|(route, apis)| (*route, client_for(route, apis, timeouts, &extra_roots))).collect();
     config
         .organizations
         .iter()
+        .zip(&routes)
         .zip(keys)
-        .map(|(org, key)| {
-            let route = route_of(config, org);
-            let http = clients.entry(route.clone()).or_insert_with(|| {
-                let apis: Vec<&Url> =
-                    config.organizations.iter().filter(|o| route_of(config, o) == route).map(|o| &o.api_url).collect();
-                client_for(&route, &apis, timeouts, &extra_roots)
-            });
-            (org.id, OrgClient::new(http.clone(), &org.api_url, org.id, key.clone(), timeouts))
+        .map(|((org, route), key)| {
+            (org.id, OrgClient::new(clients[route].clone(), &org.api_url, org.id, key.clone(), timeouts))
         })
         .collect()
 }
