@@ -73,6 +73,10 @@ pub fn tray_look(view: &View) -> TrayLook {
     TrayLook { level, count }
 }
 
+/// The tray's title while the configuration file cannot be used (the
+/// tooltip's text then gives the reason).
+pub const CONFIG_PROBLEM_TITLE: &str = "dms-tray — the configuration file cannot be used";
+
 /// "dms-tray — 2 of 14 systems need attention", and the like.
 pub fn tooltip(view: &View) -> String {
     if view.organizations.is_empty() {

@@ -22,7 +22,7 @@ use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
 use dms_tray_core::settings::{self, NotificationChoices, SettingsModel};
 use dms_tray_core::transitions::{Change, Named, Transition};
-use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook};
+use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook, CONFIG_PROBLEM_TITLE};
 use dms_tray_core::view::{OrgView, View};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
@@ -655,9 +655,6 @@ fn tray_content(
     };
     TrayContent { look, title, description: description.join("\n"), menu: tray_menu(view, paused_until) }
 }
-
-/// The tray's title while the configuration file cannot be used.
-const CONFIG_PROBLEM_TITLE: &str = "dms-tray — the configuration file cannot be used";
 
 /// 08:00 local time tomorrow.
 fn tomorrow_morning() -> DateTime<Utc> {
