@@ -233,32 +233,39 @@ async fn an_unreachable_api_is_a_network_error() {
     assert!(message.to_lowercase().contains("refused"), "{message}");
 }
 
-/// A server that answers every request with a JSON body over 16 MiB.
-async fn oversized_server(with_length: bool) -> String {
+/// A server that answers every request with `head`, then `prefix`, then
+/// `chunk` `repeat` times, or for as long as the client reads when `None`.
+async fn raw_server(head: String, prefix: &'static [u8], chunk: Vec<u8>, repeat: Option<usize>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
+            let (head, chunk) = (head.clone(), chunk.clone());
             tokio::spawn(async move {
                 let mut request = [0u8; 4096];
                 let _ = socket.read(&mut request).await;
-                let size = 17 * 1024 * 1024;
-                let head = if with_length {
-                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n")
-                } else {
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_string()
-                };
                 let _ = socket.write_all(head.as_bytes()).await;
-                let chunk = vec![b' '; 1024 * 1024];
-                for _ in 0..17 {
-                    if socket.write_all(&chunk).await.is_err() {
-                        return;
-                    }
+                let _ = socket.write_all(prefix).await;
+                let mut written = 0;
+                while repeat.is_none_or(|n| written < n) && socket.write_all(&chunk).await.is_ok() {
+                    written += 1;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
             });
         }
     });
     url
+}
+
+/// A server that answers every request with a JSON body over 16 MiB.
+async fn oversized_server(with_length: bool) -> String {
+    let size = 17 * 1024 * 1024;
+    let head = if with_length {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n")
+    } else {
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_string()
+    };
+    raw_server(head, b"", vec![b' '; 1024 * 1024], Some(17)).await
 }
 
 #[tokio::test]
@@ -276,25 +283,8 @@ async fn a_body_over_16_mib_is_refused() {
 
 /// A server that answers every request with a 503 whose JSON body never ends.
 async fn endless_error_server() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = [0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                let head =
-                    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
-                let _ = socket.write_all(head.as_bytes()).await;
-                let _ = socket.write_all(br#"{"error": {"code": "Busy", "message": ""#).await;
-                let chunk = vec![b'x'; 16 * 1024];
-                while socket.write_all(&chunk).await.is_ok() {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
-            });
-        }
-    });
-    url
+    let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+    raw_server(head.to_string(), br#"{"error": {"code": "Busy", "message": ""#, vec![b'x'; 16 * 1024], None).await
 }
 
 #[tokio::test]
