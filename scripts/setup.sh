@@ -10,12 +10,12 @@ what=${1:-run}
 run_packages=(
   build-essential pkg-config ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-  libsoup-3.0-dev libxdo-dev libssl-dev
+  libsoup-3.0-dev libxdo-dev libssl-dev libdbus-1-dev
   xdg-utils
 )
 test_packages=(
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
-  webkit2gtk-driver chromium tinyproxy
+  webkit2gtk-driver chromium tinyproxy gnome-keyring
 )
 tauri_driver_version=2.1.0
 

@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "get_history",
     "get_strip",
     "mute_system",
+    "store_key",
 ];
 
 fn main() {

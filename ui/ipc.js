@@ -26,7 +26,10 @@ export const refreshNow = () => invoke('refresh_now');
 /** The Rust side destroys the window. */
 export const hidePopup = () => invoke('hide_popup');
 
-/** { pollInterval, autostart, notifications, configPath, editable, reason } */
+/**
+ * { pollInterval, autostart, notifications, configPath, editable, reason, keys }, where keys
+ * is [{ organizationId, name, from }]: where each organization's key comes from, never the key.
+ */
 export const getSettings = () => invoke('get_settings');
 
 /**
@@ -41,6 +44,12 @@ export const saveSettings = (pollInterval, autostart, notifications) =>
 /** Holds a system's notifications for `hours` (1 to 168). Rejects with a CommandError. */
 export const muteSystem = (organizationId, systemId, hours) =>
   invoke('mute_system', { organizationId, systemId, hours });
+
+/**
+ * Hands a pasted key to the monitor, which stores it in the OS keyring and polls with it.
+ * Rejects with a CommandError whose field is "key" when the text cannot be a key.
+ */
+export const storeKey = (organizationId, key) => invoke('store_key', { organizationId, key });
 
 /** The newest changes first (at most 500) whose system, organization or text contains `query`. */
 export const getHistory = (query) => invoke('get_history', { query });

@@ -6,8 +6,9 @@
 //! [`parse`] turns the text into a checked [`Config`] or into one
 //! [`ConfigError`] that names the file, the line, what is wrong and what to
 //! write instead. The module does no I/O: the caller reads the file, and
-//! [`KeySource::resolve`] is handed the environment and a file reader, so
-//! that the rules here can be tested without touching the machine.
+//! [`KeySource::resolve`] is handed the environment, a file reader and the
+//! keyring, so that the rules here can be tested without touching the
+//! machine.
 //!
 //! ```toml
 //! poll_interval = "60s"
@@ -162,7 +163,8 @@ fn is_remote_access_host(host: &Host<&str>) -> bool {
         if domain.strip_suffix(REMOTE_ACCESS_DOMAIN_SUFFIX).is_some_and(|labels| !labels.is_empty() && !labels.split('.').any(str::is_empty)))
 }
 
-/// Where an organization's key comes from (`key`, `key_env` or `key_file`).
+/// Where an organization's key comes from (`key`, `key_env`, `key_file` or
+/// `key_keyring`).
 #[derive(Clone, PartialEq, Eq)]
 pub enum KeySource {
     /// The key itself, written in the file.
@@ -172,6 +174,8 @@ pub enum KeySource {
     /// A file holding the key; relative paths are already resolved against
     /// the configuration file's directory.
     File(PathBuf),
+    /// The name of an entry in the OS keyring (service `dms-tray`).
+    Keyring(String),
 }
 
 /// Keeps an inline key out of logs and panic messages.
@@ -181,17 +185,20 @@ impl fmt::Debug for KeySource {
             KeySource::Inline(_) => f.write_str("Inline(<redacted>)"),
             KeySource::Env(name) => f.debug_tuple("Env").field(name).finish(),
             KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+            KeySource::Keyring(name) => f.debug_tuple("Keyring").field(name).finish(),
         }
     }
 }
 
 impl KeySource {
-    /// Looks the key up. Keys from the environment or a file are trimmed, so a
-    /// trailing newline does not end up in the request header.
+    /// Looks the key up. Keys from the environment, a file or the keyring
+    /// are trimmed, so a trailing newline does not end up in the request
+    /// header. `keyring` answers `Ok(None)` when it has no such entry.
     pub fn resolve(
         &self,
         env: impl Fn(&str) -> Option<String>,
         read_file: impl Fn(&Path) -> io::Result<String>,
+        keyring: impl Fn(&str) -> Result<Option<String>, String>,
     ) -> Result<String, KeyError> {
         match self {
             KeySource::Inline(key) => Ok(key.clone()),
@@ -209,6 +216,13 @@ impl KeySource {
                     key => Ok(key.to_owned()),
                 }
             }
+            KeySource::Keyring(name) => {
+                let unavailable = |reason: String| KeyError::KeyringUnavailable { name: name.clone(), reason };
+                match keyring(name).map_err(unavailable)? {
+                    Some(key) if !key.trim().is_empty() => Ok(key.trim().to_owned()),
+                    _ => Err(KeyError::KeyringMissing { name: name.clone() }),
+                }
+            }
         }
     }
 }
@@ -224,6 +238,10 @@ pub enum KeyError {
     FileUnreadable { path: PathBuf, error: io::Error },
     #[error("the key file {} named by key_file is empty; write the organization key into it", .path.display())]
     FileEmpty { path: PathBuf },
+    #[error("the keyring holds no key named {name:?} (key_keyring); store it with: dms-tray key set '{name}'")]
+    KeyringMissing { name: String },
+    #[error("cannot read the key named {name:?} (key_keyring) from the keyring: {reason}; check that the keyring (the Secret Service, the Credential Manager or the Keychain) runs and is unlocked")]
+    KeyringUnavailable { name: String, reason: String },
 }
 
 /// A mistake in the configuration file, explained in one paragraph.
@@ -324,6 +342,7 @@ struct RawOrganization {
     key: Option<Spanned<Value>>,
     key_env: Option<Spanned<Value>>,
     key_file: Option<Spanned<Value>>,
+    key_keyring: Option<Spanned<Value>>,
     allowed_remote_hosts: Option<List<Value>>,
     proxy: Option<Spanned<Value>>,
 }
@@ -598,7 +617,7 @@ fn api_url(value: &Spanned<Value>) -> Result<Url, Fail> {
         }
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(fail(value, format!("api_url {text:?} contains a user name or password; remove it and give the organization key with key, key_env or key_file.")));
+        return Err(fail(value, format!("api_url {text:?} contains a user name or password; remove it and give the organization key with key, key_env, key_file or key_keyring.")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(fail(value, format!("api_url {text:?} has a query or fragment (? or #), which an API base address cannot carry; write only the scheme, host, optional port and path, such as \"https://api.example.com\".")));
@@ -624,24 +643,27 @@ fn guid(value: &Spanned<Value>) -> Result<Uuid, Fail> {
     })
 }
 
+/// The longest keyring entry name `key_keyring` takes.
+const MAX_KEYRING_NAME_CHARS: usize = 100;
+
 fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySource, Fail> {
     let org = raw.get_ref();
     let mut given: Vec<(&str, &Spanned<Value>)> =
-        [("key", &org.key), ("key_env", &org.key_env), ("key_file", &org.key_file)]
+        [("key", &org.key), ("key_env", &org.key_env), ("key_file", &org.key_file), ("key_keyring", &org.key_keyring)]
             .into_iter()
             .filter_map(|(key, value)| value.as_ref().map(|value| (key, value)))
             .collect();
     given.sort_by_key(|(_, value)| value.span().start);
     let (key, value) = match given[..] {
         [] => {
-            return Err(fail(raw, "this organization has no key; add exactly one of key = \"<the organization key>\", key_env = \"VARIABLE\" or key_file = \"path/to/key\" to its [[organizations]] section."));
+            return Err(fail(raw, "this organization has no key; add exactly one of key = \"<the organization key>\", key_env = \"VARIABLE\", key_file = \"path/to/key\" or key_keyring = \"NAME\" (stored with dms-tray key set) to its [[organizations]] section."));
         }
         [only] => only,
         [(first, _), (second, value), ..] => {
             return Err(fail(
                 value,
                 format!(
-                    "this organization sets both {first} and {second}; keep exactly one of key, key_env and key_file."
+                    "this organization sets both {first} and {second}; keep exactly one of key, key_env, key_file and key_keyring."
                 ),
             ));
         }
@@ -655,6 +677,13 @@ fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySo
             "" => Err(fail(value, "key_env is empty; write the name of the environment variable that holds the key, such as key_env = \"DMS_TRAY_KEY\".")),
             name => Ok(KeySource::Env(name.to_owned())),
         },
+        "key_keyring" => {
+            let name = string(value, "key_keyring", "key_keyring = \"Skyline\"")?.trim();
+            if name.is_empty() || name.chars().count() > MAX_KEYRING_NAME_CHARS || name.chars().any(char::is_control) {
+                return Err(fail(value, format!("key_keyring {name:?} is not a keyring entry name; write 1 to {MAX_KEYRING_NAME_CHARS} printable characters, such as key_keyring = \"Skyline\", and store the key with: dms-tray key set Skyline.")));
+            }
+            Ok(KeySource::Keyring(name.to_owned()))
+        }
         _ => {
             let file = string(value, "key_file", "key_file = \"path/to/key\"")?;
             if file.trim().is_empty() {
@@ -1070,7 +1099,7 @@ key_env = "DMS_KEY"
         assert_error(
             &org("key = \"k\"\nurl = \"x\""),
             5,
-            "unknown key `url`; the keys allowed here are `name`, `api_url`, `id`, `key`, `key_env`, `key_file`, `allowed_remote_hosts`",
+            "unknown key `url`; the keys allowed here are `name`, `api_url`, `id`, `key`, `key_env`, `key_file`, `key_keyring`, `allowed_remote_hosts`",
         );
     }
 
@@ -1155,7 +1184,7 @@ key_env = "DMS_KEY"
         assert_error(
             &org("key_file = \"k\"\nkey = \"k\""),
             5,
-            "sets both key_file and key; keep exactly one of key, key_env and key_file",
+            "sets both key_file and key; keep exactly one of key, key_env, key_file and key_keyring",
         );
         assert_error(&org("key = \"k\"\nkey_env = \"K\"\nkey_file = \"f\""), 5, "sets both key and key_env");
     }
@@ -1471,20 +1500,57 @@ quiet_hours = "22:00-07:30""#,
         panic!("unexpected read of {}", path.display())
     }
 
+    fn no_keyring(name: &str) -> Result<Option<String>, String> {
+        panic!("unexpected keyring lookup of {name}")
+    }
+
+    #[test]
+    fn resolve_keyring() {
+        let keyring = |name: &str| match name {
+            "Skyline" => Ok(Some("abc\n".to_owned())),
+            "Locked" => Err("the collection is locked".to_owned()),
+            _ => Ok(None),
+        };
+        let source = |name: &str| KeySource::Keyring(name.into());
+        assert_eq!(source("Skyline").resolve(no_env, no_file, keyring).unwrap(), "abc");
+
+        let missing = source("Other").resolve(no_env, no_file, keyring).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "the keyring holds no key named \"Other\" (key_keyring); store it with: dms-tray key set 'Other'"
+        );
+        let locked = source("Locked").resolve(no_env, no_file, keyring).unwrap_err();
+        assert!(
+            locked.to_string().starts_with(
+                "cannot read the key named \"Locked\" (key_keyring) from the keyring: the collection is locked; check"
+            ),
+            "{locked}"
+        );
+    }
+
+    #[test]
+    fn key_keyring_names_an_entry() {
+        assert_eq!(ok(&org("key_keyring = \" Skyline \"")).organizations[0].key, KeySource::Keyring("Skyline".into()));
+        assert_error(&org("key_keyring = \"\""), 4, "key_keyring \"\" is not a keyring entry name");
+        assert_error(&org("key_keyring = \"a\\u0007b\""), 4, "is not a keyring entry name");
+        assert_error(&org("key_keyring = \"K\"\nkey = \"k\""), 5, "sets both key_keyring and key");
+        assert_eq!(format!("{:?}", KeySource::Keyring("K".into())), "Keyring(\"K\")");
+    }
+
     #[test]
     fn resolve_inline_and_env() {
-        assert_eq!(KeySource::Inline("abc".into()).resolve(no_env, no_file).unwrap(), "abc");
+        assert_eq!(KeySource::Inline("abc".into()).resolve(no_env, no_file, no_keyring).unwrap(), "abc");
         let env = |name: &str| (name == "DMS_KEY").then(|| " abc\n".to_owned());
-        assert_eq!(KeySource::Env("DMS_KEY".into()).resolve(env, no_file).unwrap(), "abc");
+        assert_eq!(KeySource::Env("DMS_KEY".into()).resolve(env, no_file, no_keyring).unwrap(), "abc");
 
-        let missing = KeySource::Env("DMS_OTHER".into()).resolve(env, no_file).unwrap_err();
+        let missing = KeySource::Env("DMS_OTHER".into()).resolve(env, no_file, no_keyring).unwrap_err();
         assert!(matches!(missing, KeyError::EnvNotSet { .. }));
         assert!(
             missing.to_string().contains("environment variable DMS_OTHER named by key_env is not set"),
             "{missing}"
         );
 
-        let empty = KeySource::Env("E".into()).resolve(|_| Some(" ".into()), no_file).unwrap_err();
+        let empty = KeySource::Env("E".into()).resolve(|_| Some(" ".into()), no_file, no_keyring).unwrap_err();
         assert!(empty.to_string().contains("environment variable E named by key_env is empty"), "{empty}");
     }
 
@@ -1495,10 +1561,10 @@ quiet_hours = "22:00-07:30""#,
             assert_eq!(p, Path::new("/k/skyline.key"));
             Ok("abc123\r\n".to_owned())
         };
-        assert_eq!(KeySource::File(path.clone()).resolve(no_env, read).unwrap(), "abc123");
+        assert_eq!(KeySource::File(path.clone()).resolve(no_env, read, no_keyring).unwrap(), "abc123");
 
         let unreadable = KeySource::File(path.clone())
-            .resolve(no_env, |_| Err(io::Error::new(io::ErrorKind::NotFound, "not found")))
+            .resolve(no_env, |_| Err(io::Error::new(io::ErrorKind::NotFound, "not found")), no_keyring)
             .unwrap_err();
         assert!(matches!(unreadable, KeyError::FileUnreadable { .. }));
         assert!(
@@ -1508,7 +1574,7 @@ quiet_hours = "22:00-07:30""#,
             "{unreadable}"
         );
 
-        let empty = KeySource::File(path.clone()).resolve(no_env, |_| Ok("\n".into())).unwrap_err();
+        let empty = KeySource::File(path.clone()).resolve(no_env, |_| Ok("\n".into()), no_keyring).unwrap_err();
         assert!(empty.to_string().contains("is empty"), "{empty}");
     }
 

@@ -125,6 +125,50 @@ pub fn set_notifications(path: &Path, text: &str, settings: &AlertSettings) -> R
     Ok(edited)
 }
 
+/// The file's text with the organization `id` taking its key from the
+/// keyring entry `name` (`key_keyring`), in place of its `key`, `key_env`
+/// or `key_file`; checked by parsing the result as a configuration. The
+/// new line takes the place of the one it replaces.
+pub fn use_keyring(path: &Path, text: &str, id: uuid::Uuid, name: &str) -> Result<String, String> {
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let organization = document
+        .get_mut("organizations")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|organizations| {
+            organizations.iter_mut().find(|table| {
+                table.get("id").and_then(Item::as_str).and_then(|text| uuid::Uuid::parse_str(text.trim()).ok())
+                    == Some(id)
+            })
+        })
+        .ok_or_else(|| format!("{}: no [[organizations]] section has the id {id}", path.display()))?;
+    let old = std::mem::take(organization);
+    let mut placed = false;
+    for name_in_file in old.iter().map(|(key, _)| key.to_owned()).collect::<Vec<_>>() {
+        let (key, item) = old.get_key_value(&name_in_file).expect("listed just above");
+        if !["key", "key_env", "key_file", "key_keyring"].contains(&name_in_file.as_str()) {
+            organization.insert_formatted(key, item.clone());
+        } else if !placed {
+            // The first key line becomes the key_keyring line, with its comments.
+            let mut line = toml_edit::Key::new("key_keyring");
+            *line.leaf_decor_mut() = key.leaf_decor().clone();
+            let mut new = toml_edit::Value::from(name);
+            if let Some(old_value) = item.as_value() {
+                *new.decor_mut() = old_value.decor().clone();
+            }
+            organization.insert_formatted(&line, Item::Value(new));
+            placed = true;
+        }
+    }
+    if !placed {
+        organization.insert("key_keyring", value(name));
+    }
+    *organization.decor_mut() = old.decor().clone();
+    organization.set_position(old.position());
+    let edited = document.to_string();
+    config::parse(path, &edited).map_err(|e| e.to_string())?;
+    Ok(edited)
+}
+
 /// One `[notifications]` value, in the form it is compared in.
 #[derive(Debug, Clone, PartialEq)]
 enum Setting {
@@ -342,5 +386,22 @@ flap_window = \"900s\"\n";
         assert_eq!(parse_poll_interval("5s"), Ok(Duration::from_secs(5)));
         assert!(parse_poll_interval("4s").unwrap_err().contains("shorter than 5s"));
         assert!(parse_poll_interval("often").unwrap_err().contains("\"often\" is not a duration"));
+    }
+
+    #[test]
+    fn a_key_moves_to_the_keyring_in_the_same_place_with_its_comments() {
+        let id: uuid::Uuid = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10".parse().unwrap();
+        let path = Path::new("c.toml");
+        let edited = use_keyring(path, FILE, id, "Production").unwrap();
+        assert_eq!(edited, FILE.replace("key_env = \"DMS_KEY\"", "key_keyring = \"Production\""));
+
+        let inline = format!("{FILE}# lab\n[[organizations]]\napi_url = \"https://lab\"\nid = \"{}\"\nkey = \"secret\"  # for now\nname = \"Lab\"\n", uuid::Uuid::nil());
+        let edited = use_keyring(path, &inline, uuid::Uuid::nil(), "Lab").unwrap();
+        assert!(edited.ends_with("# lab\n[[organizations]]\napi_url = \"https://lab\"\nid = \"00000000-0000-0000-0000-000000000000\"\nkey_keyring = \"Lab\"  # for now\nname = \"Lab\"\n"), "{edited}");
+        assert!(!edited.contains("secret"));
+        assert!(edited.starts_with(FILE), "the other organization is untouched: {edited}");
+
+        let error = use_keyring(path, FILE, uuid::Uuid::nil(), "X").unwrap_err();
+        assert_eq!(error, "c.toml: no [[organizations]] section has the id 00000000-0000-0000-0000-000000000000");
     }
 }

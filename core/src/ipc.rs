@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::history::{HistoryEntry, Strip};
+use crate::keys::PastedKey;
 use crate::popup::PopupModel;
 use crate::remote::RemoteApp;
 use crate::settings::{NotificationChoices, SettingsModel};
@@ -29,6 +30,9 @@ pub enum ToMonitor {
     Request { id: u64, request: Request },
     /// The popup is about to end, and why.
     PopupClosing { reason: CloseReason },
+    /// `dms-tray key set` or `delete` changed a key in the keyring: read
+    /// the configuration and the keys anew.
+    KeysChanged,
 }
 
 /// Why a popup closes.
@@ -72,6 +76,12 @@ pub enum Request {
         organization_id: Uuid,
         system_id: Uuid,
         hours: u32,
+    },
+    /// A key pasted in Settings, for the organization's keyring entry. No
+    /// reply or model ever carries a key back.
+    StoreKey {
+        organization_id: Uuid,
+        key: PastedKey,
     },
 }
 
@@ -132,6 +142,8 @@ pub enum Field {
     PollInterval,
     QuietHours,
     Autostart,
+    /// The key pasted for an organization.
+    Key,
 }
 
 impl RequestError {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod config_edit;
 pub mod history;
 pub mod ipc;
+pub mod keys;
 pub mod menu;
 pub mod monitor;
 pub mod placement;

@@ -1,15 +1,18 @@
 //! The Settings view's model: what it shows (poll interval, start at login,
-//! notification choices) and how its choices become alert settings, with
-//! every mistake named by the field it concerns.
+//! notification choices, where each organization's key comes from) and how
+//! its choices become alert settings, with every mistake named by the field
+//! it concerns.
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::AlertSettings;
-use crate::config::{format_quiet_hours, parse_quiet_hours};
+use crate::config::{format_quiet_hours, parse_quiet_hours, KeySource, OrganizationConfig};
 use crate::config_edit::parse_poll_interval;
 use crate::ipc::{Field, RequestError};
+use crate::keys::{checked_key, PastedKey};
+use crate::wording::capitalized;
 
 /// What the Settings view shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +26,31 @@ pub struct SettingsModel {
     /// Why the settings cannot be saved, when they cannot.
     pub reason: Option<String>,
     pub notifications: NotificationChoices,
+    /// Where each organization's key comes from; never the key itself.
+    pub keys: Vec<OrganizationKey>,
+}
+
+/// An organization's line in the keys part of the Settings view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationKey {
+    pub organization_id: uuid::Uuid,
+    pub name: String,
+    /// Where its key comes from, in words: "the keyring (Skyline)".
+    pub from: String,
+}
+
+impl OrganizationKey {
+    /// `organization`'s line, under the name the user sees for it.
+    pub fn of(organization: &OrganizationConfig, name: String) -> Self {
+        let from = match &organization.key {
+            KeySource::Inline(_) => "the configuration file (key)".to_owned(),
+            KeySource::Env(variable) => format!("the environment variable {variable} (key_env)"),
+            KeySource::File(path) => format!("the file {} (key_file)", path.display()),
+            KeySource::Keyring(entry) => format!("the keyring, as \"{entry}\" (key_keyring)"),
+        };
+        OrganizationKey { organization_id: organization.id, name, from }
+    }
 }
 
 /// The notification switches as the Settings view shows them.
@@ -79,6 +107,11 @@ impl NotificationChoices {
     }
 }
 
+/// A key as pasted in the Settings view, trimmed, or why it cannot be one.
+pub fn pasted_key(text: &str) -> Result<PastedKey, RequestError> {
+    checked_key(text).map(|key| PastedKey(key.to_owned())).map_err(|e| RequestError::of(Field::Key, capitalized(&e)))
+}
+
 /// The poll interval as typed in the Settings view.
 pub fn poll_interval(text: &str) -> Result<Duration, RequestError> {
     parse_poll_interval(text).map_err(|e| RequestError::of(Field::PollInterval, e))
@@ -103,6 +136,27 @@ mod tests {
         let error = choices.apply(&base).unwrap_err();
         assert_eq!(error.field, Some(Field::QuietHours));
         assert!(error.message.starts_with("Quiet hours: "), "{}", error.message);
+    }
+
+    #[test]
+    fn a_key_line_says_where_the_key_comes_from_and_never_the_key() {
+        let text = "[[organizations]]\napi_url = \"https://a.example\"\nid = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\nkey = \"s3cret\"\n";
+        let config = crate::config::parse(std::path::Path::new("c.toml"), text).unwrap();
+        let mut organization = config.organizations[0].clone();
+        let line = OrganizationKey::of(&organization, "Skyline".into());
+        assert_eq!(line.from, "the configuration file (key)");
+        assert!(!serde_json::to_string(&line).unwrap().contains("s3cret"));
+        organization.key = KeySource::Keyring("Skyline".into());
+        assert_eq!(
+            OrganizationKey::of(&organization, "Skyline".into()).from,
+            "the keyring, as \"Skyline\" (key_keyring)"
+        );
+        assert_eq!(pasted_key(" a1 \n").unwrap(), PastedKey("a1".into()));
+        let refused = pasted_key("a 1").unwrap_err();
+        assert_eq!(refused.field, Some(Field::Key));
+        assert!(refused.message.starts_with("The key holds a space"), "{}", refused.message);
+        organization.key = KeySource::Env("K".into());
+        assert_eq!(OrganizationKey::of(&organization, "Skyline".into()).from, "the environment variable K (key_env)");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::config::{KeySource, OrganizationConfig};
 use crate::history::{entry, strip};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
 use crate::popup::popup_model;
-use crate::settings::{poll_interval, NotificationChoices, SettingsModel};
+use crate::settings::{pasted_key, poll_interval, NotificationChoices, OrganizationKey, SettingsModel};
 use crate::transitions::{Change, Named, Transition};
 use crate::view::tests::{document, system};
 use crate::view::{OrgSnapshot, View};
@@ -95,6 +95,13 @@ fn contract() -> serde_json::Value {
         editable: true,
         reason: None,
         notifications: NotificationChoices::of(&AlertSettings::default()),
+        keys: vec![
+            OrganizationKey::of(&organizations[0], "Skyline".into()),
+            OrganizationKey::of(
+                &OrganizationConfig { key: KeySource::Keyring("Broken".into()), ..organizations[1].clone() },
+                "Broken".into(),
+            ),
+        ],
     };
 
     let organization = Named { id: skyline, name: "Skyline".into() };
@@ -143,6 +150,7 @@ fn contract() -> serde_json::Value {
         "errors": {
             "quietHours": quiet_hours,
             "pollInterval": poll_interval("1s").unwrap_err(),
+            "key": pasted_key("paste from mail").unwrap_err(),
         },
     })
 }

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::client::Timeouts;
 use crate::config_file::{self, ConfigLocation};
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
-use crate::{app, demo, logging, status};
+use crate::{app, demo, key_command, logging, status};
 
 /// Exit code for usage and configuration errors (Nagios UNKNOWN).
 const EXIT_CONFIG_ERROR: u8 = 3;
@@ -59,6 +59,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Store or delete an organization's key in the OS keyring (key_keyring).
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// Serve the status API from a simulated organization, for demos and tests.
     ///
     /// Prints the base URL, organization id and key to configure, then serves until
@@ -79,6 +84,27 @@ enum Command {
     },
 }
 
+/// What `dms-tray key` does.
+#[derive(Debug, Subcommand)]
+enum KeyAction {
+    /// Store the key of an organization in the OS keyring: the Secret Service on Linux,
+    /// the Credential Manager on Windows, the Keychain on macOS.
+    ///
+    /// The key is read from the terminal without echo, or from stdin when that is not a
+    /// terminal. An organization whose key came from key, key_env or key_file gets
+    /// key_keyring instead, written into the configuration file with its comments kept.
+    /// A running dms-tray starts again with the new key.
+    Set {
+        /// The organization: its name, its id, or its key_keyring entry.
+        organization: String,
+    },
+    /// Delete the key of an organization from the OS keyring.
+    Delete {
+        /// The organization: its name, its id, or its key_keyring entry.
+        organization: String,
+    },
+}
+
 /// Parses the command line and runs what it asks for.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -89,12 +115,21 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Status { .. }) => logging::init("warn", false),
+        Some(Command::Status { .. } | Command::Key { .. }) => logging::init("warn", false),
         Some(Command::Simulate { .. }) => logging::init("info", false),
         None => logging::init("info", true),
     }
     let result = match cli.command {
         Some(Command::Status { json }) => run_status(cli.config, cli.demo, json),
+        Some(Command::Key { .. }) if cli.demo => {
+            Err("--demo does not apply to key: the demo's key is the simulator's own.".to_string())
+        }
+        Some(Command::Key { action: KeyAction::Set { organization } }) => {
+            key_command::set(&config_file::locate(cli.config), &organization)
+        }
+        Some(Command::Key { action: KeyAction::Delete { organization } }) => {
+            key_command::delete(&config_file::locate(cli.config), &organization)
+        }
         Some(Command::Simulate { .. }) if cli.demo => {
             Err("--demo does not apply to simulate: the simulator is what --demo runs against; \
              run `dms-tray --demo` or `dms-tray status --demo` instead."

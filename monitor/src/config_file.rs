@@ -96,14 +96,14 @@ fn read_error(path: &Path, e: &io::Error) -> String {
 }
 
 /// Resolves every organization's key from its source (inline, environment
-/// variable or file), in configuration order.
+/// variable, file or keyring), in configuration order.
 pub fn resolve_keys(config: &Config) -> Result<Vec<String>, String> {
     config
         .organizations
         .iter()
         .map(|org| {
             org.key
-                .resolve(|var| std::env::var(var).ok(), |path| std::fs::read_to_string(path))
+                .resolve(|var| std::env::var(var).ok(), |path| std::fs::read_to_string(path), crate::os_keyring::read)
                 .map_err(|e| format!("organization {}: {e}", org.name.as_deref().unwrap_or(&org.id.to_string())))
         })
         .collect()

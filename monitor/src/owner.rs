@@ -12,20 +12,23 @@ use chrono::{DateTime, Utc};
 use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef};
 use dms_tray_core::api::ApiState;
 use dms_tray_core::config::Config;
-use dms_tray_core::config_edit::{set_notifications, set_poll_interval};
+use dms_tray_core::config::KeySource;
+use dms_tray_core::config_edit::{set_notifications, set_poll_interval, use_keyring};
 use dms_tray_core::history::strip;
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
+use dms_tray_core::keys::{keyring_name, label, PastedKey};
 use dms_tray_core::menu::{home_url, organization_line, tray_menu, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
 use dms_tray_core::monitor::Monitor;
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
-use dms_tray_core::settings::{self, NotificationChoices, SettingsModel};
+use dms_tray_core::settings::{self, NotificationChoices, OrganizationKey, SettingsModel};
 use dms_tray_core::transitions::{Change, Named, Transition};
 use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook, CONFIG_PROBLEM_TITLE};
 use dms_tray_core::view::{OrgView, View};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
+use uuid::Uuid;
 
 use crate::channel::SessionEvent;
 use crate::client::{org_clients, Timeouts};
@@ -35,7 +38,7 @@ use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
 use crate::popup_process::{self, Opening};
 use crate::tray::{Tray, TrayContent, TrayEvent};
-use crate::{autostart, browser};
+use crate::{autostart, browser, os_keyring};
 
 /// How long "Snooze 1 h" mutes a system.
 const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
@@ -63,6 +66,16 @@ pub enum Command {
         pid: u32,
         status: String,
         clean: bool,
+    },
+    /// A key pasted in Settings is in the keyring, and the file points at
+    /// it (or storing it failed): the popup's request `id` can be answered.
+    KeyStored {
+        session: u64,
+        id: u64,
+        organization: Uuid,
+        entry: String,
+        key: PastedKey,
+        result: Result<(), String>,
     },
 }
 
@@ -136,6 +149,10 @@ pub struct Owner {
     socket: PathBuf,
     config_problem: Option<String>,
     poller: Poller,
+    /// Where the poll loops send their outcomes, for new loops.
+    polled: mpsc::Sender<Polled>,
+    /// The organizations' keys, in configuration order.
+    keys: Vec<String>,
     commands: UnboundedSender<Command>,
 }
 
@@ -155,7 +172,7 @@ impl Owner {
         let timeouts = Timeouts::default();
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, timeouts);
-        let poller = Poller::start(clients, config.poll_interval, polled);
+        let poller = Poller::start(clients, config.poll_interval, polled.clone());
         let monitor = Monitor::of(&config);
         let first = tray_content(monitor.view(), None, None, config_problem.as_deref());
         // Without a StatusNotifier host (GNOME without its extension), the
@@ -183,6 +200,8 @@ impl Owner {
             socket,
             config_problem,
             poller,
+            polled,
+            keys,
             commands,
         };
         (owner, polled_rx)
@@ -304,6 +323,11 @@ impl Owner {
             }
             Command::ShowPopup { settings } => self.show_popup(Opening { at: None, settings }),
             Command::PopupExited { pid, status, clean } => self.on_popup_exit(pid, &status, clean),
+            Command::KeyStored { session, id, organization, entry, key, result } => {
+                let result =
+                    result.map(|()| self.use_stored_key(organization, entry, key)).map_err(RequestError::general);
+                self.reply(session, ToPopup::Reply { id, result: result.map(|()| Reply::Done) });
+            }
         }
         Flow::Continue
     }
@@ -362,9 +386,19 @@ impl Owner {
                     log::info!("popup opened");
                 }
             }
+            SessionEvent::Message(ToMonitor::Request { id, request: Request::StoreKey { organization_id, key } }) => {
+                if let Err(refused) = self.store_key(session, id, organization_id, key) {
+                    self.reply(session, ToPopup::Reply { id, result: Err(refused) });
+                }
+            }
             SessionEvent::Message(ToMonitor::Request { id, request }) => {
                 let result = self.answer(request);
                 self.reply(session, ToPopup::Reply { id, result });
+            }
+            SessionEvent::Message(ToMonitor::KeysChanged) => {
+                log::info!("a key changed in the keyring: starting again to read the keys anew");
+                self.close_popup();
+                crate::reload::start_again();
             }
             SessionEvent::Message(ToMonitor::PopupClosing { reason }) => {
                 if reason == CloseReason::FocusLost {
@@ -417,6 +451,7 @@ impl Owner {
                 let now = Utc::now();
                 Ok(Reply::Strip(strip(&changes, now - range.length(), now)))
             }
+            Request::StoreKey { .. } => Err(RequestError::general("A key is stored apart from other requests")),
             Request::MuteSystem { organization_id, system_id, hours } => {
                 if !(1..=24 * 7).contains(&hours) {
                     return Err(RequestError::general(format!("A mute lasts 1 to 168 hours, not {hours}")));
@@ -427,6 +462,48 @@ impl Owner {
                 Ok(Reply::Done)
             }
         }
+    }
+
+    /// Stores a key pasted in Settings in the organization's keyring entry
+    /// and points the file at it, on a blocking thread (a locked keyring may
+    /// ask the user to unlock it); [`Command::KeyStored`] follows.
+    fn store_key(&self, session: u64, id: u64, organization: Uuid, key: PastedKey) -> Result<(), RequestError> {
+        if self.demo {
+            return Err(RequestError::general("The demo's key is the simulator's own; there is none to store."));
+        }
+        let config = self
+            .config
+            .organizations
+            .iter()
+            .find(|o| o.id == organization)
+            .ok_or_else(|| RequestError::general("This organization is no longer configured"))?;
+        let key = settings::pasted_key(&key.0)?;
+        let entry = keyring_name(config);
+        let points_there = config.key == KeySource::Keyring(entry.clone());
+        let (path, commands) = (self.location.path.clone(), self.commands.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = os_keyring::store(&entry, &key.0)
+                .map_err(|e| format!("Cannot store the key in the keyring: {e}"))
+                .and_then(|()| match points_there {
+                    true => Ok(()),
+                    false => {
+                        crate::config_file::rewrite(&path, |path, text| use_keyring(path, text, organization, &entry))
+                    }
+                });
+            let _ = commands.send(Command::KeyStored { session, id, organization, entry, key, result });
+        });
+        Ok(())
+    }
+
+    /// Polls with a key now stored in the keyring: every loop starts anew
+    /// with the keys of the moment.
+    fn use_stored_key(&mut self, organization: Uuid, entry: String, key: PastedKey) {
+        let Some(index) = self.config.organizations.iter().position(|o| o.id == organization) else { return };
+        self.config.organizations[index].key = KeySource::Keyring(entry);
+        self.keys[index] = key.0;
+        log::info!("a new key of organization {organization} is in the keyring: polling with it");
+        let clients = org_clients(&self.config, &self.keys, Timeouts::default());
+        self.poller = Poller::start(clients, self.config.poll_interval, self.polled.clone());
     }
 
     /// Opens `app` of a system's remote access, after checking again that
@@ -461,6 +538,15 @@ impl Owner {
                 )
             }),
             notifications: NotificationChoices::of(&self.alerts.settings),
+            keys: self
+                .config
+                .organizations
+                .iter()
+                .map(|o| {
+                    let shown = o.name.clone().or_else(|| self.org(o.id).map(|v| v.name.clone()));
+                    OrganizationKey::of(o, shown.unwrap_or_else(|| label(o)))
+                })
+                .collect(),
         }
     }
 

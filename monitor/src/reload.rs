@@ -1,7 +1,7 @@
 //! Starts dms-tray again when its configuration file changes, so that a
 //! file fixed after a start that could not use it takes effect without the
 //! user having to find and start the app again (it may have been started at
-//! login).
+//! login); and when `dms-tray key` changed a key in the keyring.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,7 +22,7 @@ pub async fn when_changed(path: PathBuf) {
         }
     }
     log::info!("{} changed: starting again", path.display());
-    restart();
+    start_again();
 }
 
 fn stamp(path: &Path) -> Option<(Option<SystemTime>, u64)> {
@@ -39,7 +39,7 @@ fn again() -> std::io::Result<Command> {
 /// Replaces this process, so that the process id, and whatever waits on
 /// it, stay the same.
 #[cfg(unix)]
-fn restart() {
+pub fn start_again() {
     use std::os::unix::process::CommandExt;
     let error = match again() {
         Ok(mut command) => command.exec(),
@@ -49,7 +49,7 @@ fn restart() {
 }
 
 #[cfg(not(unix))]
-fn restart() {
+pub fn start_again() {
     match again().and_then(|mut command| command.spawn()) {
         Ok(_) => std::process::exit(0),
         Err(error) => log::error!("cannot start again: {error}; start dms-tray yourself"),

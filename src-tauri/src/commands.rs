@@ -4,6 +4,7 @@
 
 use dms_tray_core::history::{HistoryEntry, Strip};
 use dms_tray_core::ipc::{CloseReason, Reply, Request, RequestError, StripRange};
+use dms_tray_core::keys::PastedKey;
 use dms_tray_core::popup::PopupModel;
 use dms_tray_core::remote::RemoteApp;
 use dms_tray_core::settings::{NotificationChoices, SettingsModel};
@@ -97,4 +98,11 @@ pub async fn mute_system(
     hours: u32,
 ) -> Answer<()> {
     done(&monitor, Request::MuteSystem { organization_id, system_id, hours }).await
+}
+
+/// The key goes to the monitor, which stores it in the keyring; nothing of
+/// it comes back.
+#[tauri::command]
+pub async fn store_key(monitor: State<'_, Monitor>, organization_id: Uuid, key: String) -> Answer<()> {
+    done(&monitor, Request::StoreKey { organization_id, key: PastedKey(key) }).await
 }

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
             commands::get_history,
             commands::get_strip,
             commands::mute_system,
+            commands::store_key,
         ])
         .setup(move |app| {
             monitor::listen(app.handle().clone(), incoming);

@@ -79,6 +79,7 @@ function tauriStub({ view, settings, history, strip }) {
     get_history: { value: history },
     get_strip: { value: strip },
     mute_system: { value: null },
+    store_key: { value: null },
   };
   document.addEventListener('securitypolicyviolation', (event) => {
     problems.push(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);

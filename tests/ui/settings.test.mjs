@@ -228,3 +228,61 @@ test('the settings fit the window: the fields scroll, the buttons and the footer
     assert.equal(await page.evaluate(() => document.documentElement.scrollHeight), 520, 'the window itself does not scroll');
   });
 });
+
+test('a key pasted for an organization is handed over once, then gone from the page', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls, answer }) => {
+    const [skyline] = SETTINGS.keys;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const row = page.locator('.key-row').filter({ hasText: skyline.name });
+    assert.equal(await row.locator('.field-hint').innerText(), `Key from ${skyline.from}`);
+    const field = page.getByLabel(skyline.name, { exact: true });
+    assert.equal(await field.getAttribute('type'), 'password', 'a pasted key is not shown');
+
+    const stored = { ...SETTINGS, keys: [{ ...skyline, from: 'the keyring, as "Skyline" (key_keyring)' }, SETTINGS.keys[1]] };
+    await answer('get_settings', { value: stored });
+    await field.fill(' pasted-key-123 ');
+    await field.press('Enter');
+    await page.getByText(`The key of ${skyline.name} is in the keyring`).waitFor();
+    assert.deepEqual(await calls('store_key'), [
+      { cmd: 'store_key', args: { organizationId: skyline.organizationId, key: ' pasted-key-123 ' } },
+    ]);
+    assert.deepEqual(await calls('save_settings'), [], 'Enter in a key field does not save the other settings');
+    assert.equal(await field.inputValue(), '', 'the field forgets the key once it is stored');
+    await row.getByText('Key from the keyring').waitFor();
+    const anywhere = await page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join());
+    assert.ok(!anywhere.includes('pasted-key-123'), 'no trace of the key in the page');
+  });
+});
+
+test('a pasted key that cannot be one is refused under its field and kept to be fixed', async () => {
+  await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls, answer }) => {
+    const [skyline] = SETTINGS.keys;
+    await answer('store_key', { reject: ERRORS.key });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const field = page.getByLabel(skyline.name, { exact: true });
+    const row = page.locator('.key-row').filter({ hasText: skyline.name });
+
+    await row.getByRole('button', { name: 'Store in keyring' }).click();
+    assert.equal(await row.locator('.field-error').innerText(), 'Paste the key first.');
+    assert.deepEqual(await calls('store_key'), [], 'nothing to store');
+
+    await field.fill('paste from mail');
+    await row.getByRole('button', { name: 'Store in keyring' }).click();
+    await row.getByText(ERRORS.key.message).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal(await field.inputValue(), 'paste from mail', 'kept to be fixed');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    assert.equal(await field.inputValue(), '', 'leaving the settings forgets what was pasted');
+  });
+});
+
+test('the demo shows where its keys come from but takes none', async () => {
+  const demo = { ...SETTINGS, editable: false, reason: 'The demo has no configuration file.' };
+  await withPopup({ view: fourStates(), settings: demo }, async ({ page }) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const row = page.locator('.key-row').first();
+    assert.equal(await row.getByRole('button', { name: 'Store in keyring' }).isDisabled(), true);
+    assert.equal(await row.locator('input').isDisabled(), true);
+  });
+});
