@@ -1,8 +1,8 @@
 //! Keys in a real Secret Service: gnome-keyring-daemon on the test's own
 //! session bus, its keyring unlocked with the test's password. A key piped
 //! into `dms-tray key set` goes there, the configuration file points at it
-//! and holds no key any more, `status` polls with it, and `key delete`
-//! takes it away. A key pasted in the real popup's Settings reaches the
+//! and holds no key any more, a running monitor starts again to use it,
+//! `status` polls with it, and `key delete` takes it away. A key pasted in the real popup's Settings reaches the
 //! keyring, and the running monitor polls with it at once.
 
 use std::io::Write;
@@ -109,8 +109,14 @@ fn a_key_set_with_dms_tray_key_lives_in_the_keyring_and_nowhere_else() {
     assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
     assert!(text(&refused).contains("the key holds a space"), "{}", text(&refused));
 
+    let _monitor = App::start(&desktop, &[]);
+    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
     let set = dms_tray(&desktop, &["key", "set", simulator.printed("id").as_str()], &format!("{key}\n"));
     assert!(set.status.success(), "{}", text(&set));
+    assert!(text(&set).contains("The running dms-tray starts again with it."), "{}", text(&set));
+    wait_for(Duration::from_secs(10), "the running monitor to start again", || {
+        desktop.home.log().contains("a key changed in the keyring: starting again").then_some(())
+    });
     let file = std::fs::read_to_string(&path).unwrap();
     let entry = simulator.printed("id");
     assert!(file.contains(&format!("# the key\nkey_keyring = \"{entry}\"\n")), "{file}");
