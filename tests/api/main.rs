@@ -4,6 +4,7 @@
 
 mod cli;
 mod faults;
+mod matrix;
 #[path = "../common/simulate.rs"]
 mod simulate;
 mod support;

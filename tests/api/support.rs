@@ -63,6 +63,11 @@ impl Harness {
         self.control_request(reqwest::Method::PATCH, &format!("/control/systems/{system}"), Some(patch)).await;
     }
 
+    /// The `max-age` of the next answers.
+    pub async fn max_age(&self, seconds: u32) {
+        self.control_request(reqwest::Method::POST, "/control/maxAge", Some(json!({ "seconds": seconds }))).await;
+    }
+
     pub async fn requests(&self) -> Value {
         self.control_request(reqwest::Method::GET, "/control/requests", None).await
     }

@@ -2,7 +2,8 @@
 //! control API and scenario files write them.
 //!
 //! Each fault is one misbehaviour a client must survive (an error status,
-//! a slow answer, a 200 that is not a Systems document); they are read
+//! a slow answer, a 200 that is not a Systems document, a body that stalls
+//! or never ends); they are read
 //! strictly so that a typo in a test is an error, not a silent no-op.
 
 use std::time::Duration;
@@ -33,6 +34,13 @@ pub(crate) enum Fault {
     /// A 200 document of another organization, as a wrong route or a
     /// confused cache would serve.
     WrongOrganization,
+    /// A 200 JSON answer with exactly this body, for documents of any shape.
+    Document(String),
+    /// A 200 whose headers promise the whole document and whose body stops
+    /// halfway and never goes on.
+    StallBody,
+    /// A 200 JSON body that never ends.
+    EndlessBody,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -63,6 +71,11 @@ struct FaultSpec {
     duplicate_ids: bool,
     #[serde(default)]
     wrong_organization: bool,
+    document: Option<String>,
+    #[serde(default)]
+    stall_body: bool,
+    #[serde(default)]
+    endless_body: bool,
 }
 
 impl TryFrom<FaultSpec> for Fault {
@@ -90,12 +103,17 @@ impl TryFrom<FaultSpec> for Fault {
         if let Some(location) = spec.redirect {
             faults.push(Fault::Redirect(header("redirect", location)?));
         }
+        if let Some(document) = spec.document {
+            faults.push(Fault::Document(document));
+        }
         for (set, fault) in [
             (spec.html200, Fault::Html200),
             (spec.truncated, Fault::Truncated),
             (spec.not_a_document, Fault::NotADocument),
             (spec.duplicate_ids, Fault::DuplicateIds),
             (spec.wrong_organization, Fault::WrongOrganization),
+            (spec.stall_body, Fault::StallBody),
+            (spec.endless_body, Fault::EndlessBody),
         ] {
             if set {
                 faults.push(fault);
@@ -104,7 +122,7 @@ impl TryFrom<FaultSpec> for Fault {
         match faults.len() {
             1 => Ok(faults.remove(0)),
             n => Err(format!(
-                "a fault needs exactly one of `status`, `delayMs`, `html200`, `truncated`, `redirect`, `notADocument`, `duplicateIds`, `wrongOrganization` (found {n})"
+                "a fault needs exactly one of `status`, `delayMs`, `html200`, `truncated`, `redirect`, `notADocument`, `duplicateIds`, `wrongOrganization`, `document`, `stallBody`, `endlessBody` (found {n})"
             )),
         }
     }
@@ -154,6 +172,8 @@ mod tests {
             })
         );
         assert_eq!(fault(serde_json::json!({"delayMs": 20})), Ok(Fault::Delay(Duration::from_millis(20))));
+        assert_eq!(fault(serde_json::json!({"document": "null"})), Ok(Fault::Document("null".into())));
+        assert_eq!(fault(serde_json::json!({"stallBody": true})), Ok(Fault::StallBody));
         assert!(fault(serde_json::json!({})).unwrap_err().contains("exactly one"));
         assert!(fault(serde_json::json!({"html200": true, "truncated": true})).unwrap_err().contains("found 2"));
         assert!(fault(serde_json::json!({"status": 200})).unwrap_err().contains("not an error status"));

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, LOCATION, RETRY_AFTER};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH, LOCATION, RETRY_AFTER,
+};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -16,6 +18,7 @@ use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use dms_tray_core::api::{System, SystemsDocument};
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -175,6 +178,28 @@ fn fault_response(fault: Fault, model: &Model) -> Option<Response> {
             let mut document: SystemsDocument = model.document();
             document.organization.id = OTHER_ORGANIZATION;
             json(serde_json::to_vec(&document).expect("a Systems document always serializes"))
+        }
+        Fault::Document(text) => json(text.into_bytes()),
+        Fault::StallBody => {
+            let body = model.body();
+            let length = body.len();
+            let half = Bytes::from(body[..length / 2].to_vec());
+            let stalled = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) })
+                .chain(futures_util::stream::pending());
+            let mut response = json(Vec::new());
+            *response.body_mut() = Body::from_stream(stalled);
+            response.headers_mut().insert(CONTENT_LENGTH, length.into());
+            response
+        }
+        Fault::EndlessBody => {
+            let start = Bytes::from_static(b"{\"systems\": [");
+            let more = Bytes::from(b"{\"name\": \"more\"}, ".repeat(1024));
+            let endless = futures_util::stream::once(async move { start })
+                .chain(futures_util::stream::repeat(more))
+                .map(Ok::<_, std::io::Error>);
+            let mut response = json(Vec::new());
+            *response.body_mut() = Body::from_stream(endless);
+            response
         }
         Fault::Delay(_) => return None,
     };
