@@ -44,6 +44,10 @@ use crate::alerts::AlertSettings;
 /// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
 
+/// Shortest accepted `poll_interval` when every API is on loopback (the
+/// simulator, a test rig), which loads no one else's service.
+pub const MIN_POLL_INTERVAL_ON_LOOPBACK: Duration = Duration::from_secs(1);
+
 /// Longest accepted `poll_interval`: a monitor that looks less than once a
 /// day would show day-old states as today's.
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
@@ -122,6 +126,17 @@ pub struct OrganizationConfig {
 }
 
 impl Config {
+    /// The shortest poll interval these organizations allow.
+    pub fn min_poll_interval(&self) -> Duration {
+        let all_on_loopback =
+            !self.organizations.is_empty() && self.organizations.iter().all(|o| is_loopback(&o.api_url));
+        if all_on_loopback {
+            MIN_POLL_INTERVAL_ON_LOOPBACK
+        } else {
+            MIN_POLL_INTERVAL
+        }
+    }
+
     /// The proxy for `organization`'s API: its own, else the file's; never
     /// one for an API on loopback, which no proxy should see. `None` also
     /// means the system's proxy settings apply (to an API not on loopback).
@@ -454,7 +469,11 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
-    Ok(Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications })
+    let config = Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications };
+    match &raw.poll_interval {
+        Some(value) if config.poll_interval < config.min_poll_interval() => Err(too_short(value)),
+        _ => Ok(config),
+    }
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
@@ -535,20 +554,28 @@ fn history_keep(value: &Spanned<Value>) -> Result<Duration, Fail> {
     Ok(keep)
 }
 
+/// A `poll_interval` below the floor of its organizations (checked once
+/// they are known).
+fn too_short(value: &Spanned<Value>) -> Fail {
+    let text = value.get_ref().as_str().unwrap_or_default();
+    fail(
+        value,
+        format!(
+            "poll_interval {text:?} is shorter than the minimum of {min}s, which keeps dms-tray from overloading dataminer.services; write \"{min}s\" or more (the default is \"{default}s\"; an API on loopback, such as the simulator, may be polled every {loopback}s).",
+            min = MIN_POLL_INTERVAL.as_secs(),
+            default = DEFAULT_POLL_INTERVAL.as_secs(),
+            loopback = MIN_POLL_INTERVAL_ON_LOOPBACK.as_secs(),
+        ),
+    )
+}
+
 fn poll_interval(value: &Spanned<Value>) -> Result<Duration, Fail> {
     let text = string(value, "poll_interval", "poll_interval = \"60s\"")?;
     let interval = humantime::parse_duration(text).map_err(|e| {
         fail(value, format!("poll_interval {text:?} is not a duration ({e}); write a number with a unit, such as \"60s\", \"5m\" or \"1m 30s\"."))
     })?;
-    if interval < MIN_POLL_INTERVAL {
-        return Err(fail(
-            value,
-            format!(
-                "poll_interval {text:?} is shorter than the minimum of {min}s, which keeps dms-tray from overloading dataminer.services; write \"{min}s\" or more (the default is \"{default}s\").",
-                min = MIN_POLL_INTERVAL.as_secs(),
-                default = DEFAULT_POLL_INTERVAL.as_secs(),
-            ),
-        ));
+    if interval < MIN_POLL_INTERVAL_ON_LOOPBACK {
+        return Err(too_short(value));
     }
     if interval > MAX_POLL_INTERVAL {
         return Err(fail(
@@ -1057,8 +1084,24 @@ key_env = "DMS_KEY"
     #[test]
     fn poll_interval_below_minimum() {
         assert_error("\npoll_interval = \"4s\"", 2, "shorter than the minimum of 5s");
-        assert_error("poll_interval = \"4999ms\"", 1, "write \"5s\" or more (the default is \"60s\")");
+        assert_error("poll_interval = \"4999ms\"", 1, "write \"5s\" or more (the default is \"60s\";");
         assert_error("poll_interval = \"0s\"", 1, "shorter than the minimum");
+    }
+
+    #[test]
+    fn apis_on_loopback_only_may_be_polled_every_second() {
+        let loopback = "poll_interval = \"1s\"\n[[organizations]]\napi_url = \"http://127.0.0.1:8080\"\nid = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\nkey = \"k\"\n";
+        let config = ok(loopback);
+        assert_eq!(
+            (config.poll_interval, config.min_poll_interval()),
+            (Duration::from_secs(1), Duration::from_secs(1))
+        );
+        assert_error(&loopback.replace("\"1s\"", "\"999ms\""), 1, "shorter than the minimum of 5s");
+        let with_real_api = loopback
+            .replace("0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10", "00000000-0000-4000-8000-000000000001")
+            + &org("key = \"k\"");
+        assert_error(&with_real_api, 1, "an API on loopback, such as the simulator, may be polled every 1s");
+        assert_error("poll_interval = \"1s\"", 1, "shorter than the minimum of 5s");
     }
 
     #[test]

@@ -9,19 +9,18 @@ use chrono::NaiveTime;
 use toml_edit::{value, DocumentMut, Item, Table};
 
 use crate::alerts::AlertSettings;
-use crate::config::{self, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL};
+use crate::config::{self, MAX_POLL_INTERVAL};
 
 /// Reads a poll interval as typed in the settings ("30s", "2m"), with the
-/// same floor as the configuration file.
-pub fn parse_poll_interval(text: &str) -> Result<Duration, String> {
+/// same floor as the configuration file (`floor`: 5 s, or 1 s when every
+/// API is on loopback).
+pub fn parse_poll_interval(text: &str, floor: Duration) -> Result<Duration, String> {
     let text = text.trim();
     let interval = humantime::parse_duration(text)
         .map_err(|e| format!("\"{text}\" is not a duration ({e}); write it like \"60s\" or \"2m\""))?;
-    if interval < MIN_POLL_INTERVAL {
-        return Err(format!(
-            "\"{text}\" is shorter than {}; dms-tray polls at most every 5 seconds",
-            humantime::format_duration(MIN_POLL_INTERVAL)
-        ));
+    if interval < floor {
+        let floor = humantime::format_duration(floor);
+        return Err(format!("\"{text}\" is shorter than {floor}; dms-tray polls at most every {floor}"));
     }
     if interval > MAX_POLL_INTERVAL {
         return Err(format!(
@@ -229,6 +228,7 @@ fn notification_keys(settings: &AlertSettings) -> Result<Vec<(&'static str, Sett
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::MIN_POLL_INTERVAL;
 
     const FILE: &str = "# My organizations\n\
 poll_interval = \"60s\"   # once a minute\n\
@@ -382,10 +382,12 @@ flap_window = \"900s\"\n";
 
     #[test]
     fn reads_intervals_as_typed() {
-        assert_eq!(parse_poll_interval(" 2m "), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_poll_interval("5s"), Ok(Duration::from_secs(5)));
-        assert!(parse_poll_interval("4s").unwrap_err().contains("shorter than 5s"));
-        assert!(parse_poll_interval("often").unwrap_err().contains("\"often\" is not a duration"));
+        let floor = MIN_POLL_INTERVAL;
+        assert_eq!(parse_poll_interval(" 2m ", floor), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_poll_interval("5s", floor), Ok(Duration::from_secs(5)));
+        assert!(parse_poll_interval("4s", floor).unwrap_err().contains("shorter than 5s"));
+        assert_eq!(parse_poll_interval("1s", Duration::from_secs(1)), Ok(Duration::from_secs(1)));
+        assert!(parse_poll_interval("often", floor).unwrap_err().contains("\"often\" is not a duration"));
     }
 
     #[test]

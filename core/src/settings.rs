@@ -112,14 +112,16 @@ pub fn pasted_key(text: &str) -> Result<PastedKey, RequestError> {
     checked_key(text).map(|key| PastedKey(key.to_owned())).map_err(|e| RequestError::of(Field::Key, capitalized(&e)))
 }
 
-/// The poll interval as typed in the Settings view.
-pub fn poll_interval(text: &str) -> Result<Duration, RequestError> {
-    parse_poll_interval(text).map_err(|e| RequestError::of(Field::PollInterval, e))
+/// The poll interval as typed in the Settings view, no shorter than `floor`
+/// ([`crate::config::Config::min_poll_interval`]).
+pub fn poll_interval(text: &str, floor: Duration) -> Result<Duration, RequestError> {
+    parse_poll_interval(text, floor).map_err(|e| RequestError::of(Field::PollInterval, e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::MIN_POLL_INTERVAL;
 
     #[test]
     fn choices_round_trip_and_keep_the_rest() {
@@ -161,11 +163,11 @@ mod tests {
 
     #[test]
     fn a_bad_poll_interval_names_its_field() {
-        assert_eq!(poll_interval(" 2m ").unwrap(), Duration::from_secs(120));
-        let error = poll_interval("1s").unwrap_err();
+        assert_eq!(poll_interval(" 2m ", MIN_POLL_INTERVAL).unwrap(), Duration::from_secs(120));
+        let error = poll_interval("1s", MIN_POLL_INTERVAL).unwrap_err();
         assert_eq!(error.field, Some(Field::PollInterval));
         assert!(error.message.contains("shorter than 5s"), "{}", error.message);
-        let error = poll_interval("2days").unwrap_err();
+        let error = poll_interval("2days", MIN_POLL_INTERVAL).unwrap_err();
         assert_eq!(error.field, Some(Field::PollInterval));
         assert!(error.message.contains("longer than 1day"), "{}", error.message);
     }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::alerts::AlertSettings;
 use crate::api::{ApiState, CloudGateways, System};
-use crate::config::{KeySource, OrganizationConfig};
+use crate::config::{KeySource, OrganizationConfig, MIN_POLL_INTERVAL};
 use crate::history::{entry, strip};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
 use crate::popup::popup_model;
@@ -149,7 +149,7 @@ fn contract() -> serde_json::Value {
         "strip": strip,
         "errors": {
             "quietHours": quiet_hours,
-            "pollInterval": poll_interval("1s").unwrap_err(),
+            "pollInterval": poll_interval("1s", MIN_POLL_INTERVAL).unwrap_err(),
             "key": pasted_key("paste from mail").unwrap_err(),
         },
     })

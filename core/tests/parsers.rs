@@ -73,7 +73,7 @@ proptest! {
     fn a_damaged_configuration_is_an_error_naming_the_file_or_a_checked_configuration(text in near_config()) {
         match config::parse(Path::new("/etc/dms-tray.toml"), &text) {
             Ok(config) => {
-                prop_assert!(config.poll_interval >= config::MIN_POLL_INTERVAL);
+                prop_assert!(config.poll_interval >= config.min_poll_interval());
                 prop_assert!(config.poll_interval <= config::MAX_POLL_INTERVAL);
             }
             Err(error) => prop_assert!(error.to_string().starts_with("/etc/dms-tray.toml"), "{error}"),

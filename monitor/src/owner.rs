@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef};
 use dms_tray_core::api::ApiState;
 use dms_tray_core::config::Config;
-use dms_tray_core::config::KeySource;
+use dms_tray_core::config::{KeySource, OrganizationConfig};
 use dms_tray_core::config_edit::{set_notifications, set_poll_interval, use_keyring};
 use dms_tray_core::history::strip;
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
@@ -464,6 +464,15 @@ impl Owner {
         }
     }
 
+    /// The configuration of an organization a request names.
+    fn configured(&self, organization: Uuid) -> Result<&OrganizationConfig, RequestError> {
+        self.config
+            .organizations
+            .iter()
+            .find(|o| o.id == organization)
+            .ok_or_else(|| RequestError::general("This organization is no longer configured"))
+    }
+
     /// Stores a key pasted in Settings in the organization's keyring entry
     /// and points the file at it, on a blocking thread (a locked keyring may
     /// ask the user to unlock it); [`Command::KeyStored`] follows.
@@ -471,12 +480,7 @@ impl Owner {
         if self.demo {
             return Err(RequestError::general("The demo's key is the simulator's own; there is none to store."));
         }
-        let config = self
-            .config
-            .organizations
-            .iter()
-            .find(|o| o.id == organization)
-            .ok_or_else(|| RequestError::general("This organization is no longer configured"))?;
+        let config = self.configured(organization)?;
         let key = settings::pasted_key(&key.0)?;
         let entry = keyring_name(config);
         let points_there = config.key == KeySource::Keyring(entry.clone());
@@ -513,12 +517,7 @@ impl Owner {
             .org(organization)
             .and_then(|o| o.systems.iter().find(|s| s.id == system))
             .ok_or_else(|| RequestError::general("This system is no longer in the organization"))?;
-        let config = self
-            .config
-            .organizations
-            .iter()
-            .find(|o| o.id == organization)
-            .ok_or_else(|| RequestError::general("This organization is no longer configured"))?;
+        let config = self.configured(organization)?;
         let url = remote_target(found, config, app).map_err(RequestError::general)?;
         browser::open(url.as_str()).map_err(RequestError::general)
     }
@@ -559,7 +558,7 @@ impl Owner {
         if self.demo {
             return Err(RequestError::general("The demo has no configuration file to save settings in."));
         }
-        let interval = settings::poll_interval(poll_interval)?;
+        let interval = settings::poll_interval(poll_interval, self.config.min_poll_interval())?;
         let current = self.alerts.settings.clone();
         let alerts = match notifications {
             Some(choices) => choices.apply(&current)?,

@@ -17,12 +17,14 @@ impl SimulateProcess {
     /// Starts the default scenario on a free loopback port; `timeline`
     /// false makes it stand still, so that tests decide every change.
     pub fn start(timeline: bool) -> SimulateProcess {
+        SimulateProcess::start_with(if timeline { &[] } else { &["--still"] })
+    }
+
+    /// Starts `dms-tray simulate` with more arguments (`--scenario FILE`).
+    pub fn start_with(args: &[&str]) -> SimulateProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_dms-tray"));
-        command.args(["simulate", "--listen", &format!("127.0.0.1:{port}")]);
-        if !timeline {
-            command.arg("--still");
-        }
+        command.args(["simulate", "--listen", &format!("127.0.0.1:{port}")]).args(args);
         let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let mut reader = BufReader::new(child.stdout.take().unwrap());
         let mut lines = Vec::new();

@@ -199,6 +199,10 @@ impl App {
         App { child }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a signal (`TERM`, `KILL`, `STOP`, `CONT`) to the app.
     pub fn signal(&self, signal: &str) {
         let status = Command::new("kill").args(["-s", signal, &self.child.id().to_string()]).status().unwrap();

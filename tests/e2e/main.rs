@@ -11,5 +11,6 @@ mod popup;
 #[path = "../common/simulate.rs"]
 mod simulate;
 mod sni;
+mod soak;
 mod tray;
 mod webdriver;
