@@ -14,4 +14,4 @@ scripts/setup.sh test
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/dms-tray/target}
 DMS_TRAY_SOAK_POLLS=${1:-50000} DMS_TRAY_SOAK_ORGANIZATIONS=${2:-50} \
   cargo test --release --locked -p dms-tray --test e2e the_monitor_holds_steady -- --nocapture --test-threads 1 2>&1 |
-  grep -E "^soak:|^test .*(ok|FAILED)$|panicked|assert"
+  grep -oE "soak: .*|test result: .*|panicked .*|assertion .*"
