@@ -178,8 +178,9 @@ fn a_configuration_that_cannot_be_used_is_shown_in_the_tray_until_the_file_is_fi
     let simulator = SimulateProcess::start(false);
     let desktop = Desktop::new("broken-config");
     // Started at login with a mistake in the file: dms-tray does not end.
-    let path =
-        desktop.home.write_config(&simulator.config("5s").replace("poll_interval = \"5s\"", "poll_interval = \"1s\""));
+    let path = desktop
+        .home
+        .write_config(&simulator.config("5s").replace("poll_interval = \"5s\"", "poll_interval = \"500ms\""));
     let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
     let mut app = App::start(&desktop, &[]);
     let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
