@@ -46,12 +46,25 @@ const BADGE: Rgb = Rgb(0x20, 0x21, 0x24);
 /// The icon for `look`: [`ICON_SIZE`]² pixels of straight (not
 /// premultiplied) RGBA, row by row, as `tauri::image::Image::new_owned` takes.
 pub fn render(look: TrayLook) -> Vec<u8> {
-    let mut canvas = Canvas::new();
+    draw(look, ICON_SIZE)
+}
+
+/// The sizes of the app's icon in the hicolor theme (`icons/hicolor/`).
+pub const APP_ICON_SIZES: [u32; 9] = [16, 22, 24, 32, 48, 64, 128, 256, 512];
+
+/// The app's icon (the desktop entry, the packages, the popup's window):
+/// the tray's all-well look, drawn at `size`² pixels of straight RGBA.
+pub fn app_icon(size: u32) -> Vec<u8> {
+    draw(TrayLook { level: TrayLevel::Ok, count: 0 }, size)
+}
+
+fn draw(look: TrayLook, size: u32) -> Vec<u8> {
+    let mut canvas = Canvas::new(size);
     if shows_count(look) {
         // Smaller, in the top-left corner, so that the badge hides little.
-        canvas.transform = Transform::from_scale(WITH_BADGE, WITH_BADGE);
+        canvas.transform = canvas.base.pre_scale(WITH_BADGE, WITH_BADGE);
         draw_level(&mut canvas, look.level);
-        canvas.transform = Transform::identity();
+        canvas.transform = canvas.base;
         draw_badge(&mut canvas, look.count);
     } else {
         draw_level(&mut canvas, look.level);
@@ -264,13 +277,17 @@ fn finish_circle(cx: f32, cy: f32, r: f32) -> Path {
 /// A pixmap to draw on, with the transform for glyphs.
 struct Canvas {
     pixmap: Pixmap,
+    /// From the artwork's [`ICON_SIZE`] grid to the pixmap's size.
+    base: Transform,
     transform: Transform,
 }
 
 impl Canvas {
-    fn new() -> Canvas {
-        let pixmap = Pixmap::new(ICON_SIZE, ICON_SIZE).expect("a non-empty icon");
-        Canvas { pixmap, transform: Transform::identity() }
+    fn new(size: u32) -> Canvas {
+        let pixmap = Pixmap::new(size, size).expect("a non-empty icon");
+        let scale = size as f32 / ICON_SIZE as f32;
+        let base = Transform::from_scale(scale, scale);
+        Canvas { pixmap, base, transform: base }
     }
 
     fn into_rgba(self) -> Vec<u8> {
@@ -623,5 +640,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn app_icon_path(size: u32) -> std::path::PathBuf {
+        let icons = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../icons");
+        match size {
+            0 => icons.join("icon.png"),
+            n => icons.join(format!("hicolor/{n}x{n}/apps/dms-tray.png")),
+        }
+    }
+
+    /// The app's icons in `icons/` are the tray's art: written anew by
+    /// `export_app_icons` when the art changes, never drawn by hand.
+    #[test]
+    fn the_app_icons_in_the_tree_are_the_tray_art() {
+        for size in APP_ICON_SIZES.into_iter().chain([0]) {
+            let path = app_icon_path(size);
+            let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+            let mut reader = decoder.read_info().unwrap();
+            let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+            let info = reader.next_frame(&mut buffer).unwrap();
+            let drawn = app_icon(if size == 0 { 128 } else { size });
+            assert!(
+                buffer[..info.buffer_size()] == drawn[..],
+                "{} is not the tray art; write it anew: cargo test -p dms-tray --lib export_app_icons -- --ignored",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    #[ignore = "writes icons/hicolor and icons/icon.png; run by hand when the art changes"]
+    fn export_app_icons() {
+        for size in APP_ICON_SIZES {
+            let path = app_icon_path(size);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            write_png(&path, &app_icon(size), size, size);
+        }
+        write_png(&app_icon_path(0), &app_icon(128), 128, 128);
     }
 }
