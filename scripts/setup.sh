@@ -16,8 +16,12 @@ run_packages=(
 test_packages=(
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
   webkit2gtk-driver chromium tinyproxy gnome-keyring
+  lintian desktop-file-utils appstream rpm man-db
 )
 tauri_driver_version=2.1.0
+# The packagers: the .deb and the .rpm of scripts/package.sh.
+cargo_deb_version=3.8.0
+cargo_generate_rpm_version=0.21.1
 
 packages=("${run_packages[@]}")
 [ "$what" = test ] && packages+=("${test_packages[@]}")
@@ -49,6 +53,13 @@ if [ "$what" = test ]; then
     echo "setup: installing tauri-driver $tauri_driver_version"
     cargo install --quiet --locked tauri-driver --version "$tauri_driver_version"
   fi
+  for tool in "cargo-deb $cargo_deb_version" "cargo-generate-rpm $cargo_generate_rpm_version"; do
+    set -- $tool
+    if ! cargo install --list | grep -qx "$1 v$2:"; then
+      echo "setup: installing $1 $2"
+      cargo install --quiet --locked "$1" --version "$2"
+    fi
+  done
   if [ ! -d tests/ui/node_modules ] || [ tests/ui/package-lock.json -nt tests/ui/node_modules ]; then
     echo "setup: installing the UI suite's npm packages"
     npm ci --prefix tests/ui --no-audit --no-fund --loglevel=error

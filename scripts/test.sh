@@ -3,9 +3,10 @@
 # the monitor and the popup; the integration tests against the simulator
 # over real HTTP; the end-to-end tests of the real release binaries under
 # Xvfb (tray over D-Bus, notifications through dunst, the popup through
-# tauri-driver and WebKitWebDriver); and the popup's UI suite in headless
-# Chromium. Installs what is missing first. Builds in the release profile,
-# reusing a cargo target directory outside the checkout.
+# tauri-driver and WebKitWebDriver); the popup's UI suite in headless
+# Chromium; and the install packages (made into dist/, the .deb installed,
+# run and removed). Installs what is missing first. Builds in the release
+# profile, reusing a cargo target directory outside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +31,7 @@ cargo test --release --locked -p dms-tray-core -p dms-tray
 
 echo "== popup UI suite (headless Chromium)"
 node --test tests/ui/
+
+echo "== install packages: make, install, run and remove"
+scripts/package.sh
+scripts/test-packages.sh
