@@ -1,22 +1,16 @@
-//! Desktop notifications over D-Bus (notify-rust): shows the alerts of the
-//! core's policy, each replacing the earlier notification of its topic (a
-//! recovery replaces its outage), with "Open" and "Snooze 1 h" where the
-//! notification server supports actions.
+//! Notifications over D-Bus (Linux and the BSDs, through notify-rust):
+//! each alert replaces the earlier notification of its topic (a recovery
+//! replaces its outage), names the desktop entry, and offers "Open" and
+//! "Snooze 1 h" where the notification server supports actions.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use dms_tray_core::alerts::{Alert, SystemRef, Topic, Urgency};
+use dms_tray_core::alerts::{Alert, Topic, Urgency};
 use notify_rust::{Hint, Notification};
 
-/// What the user did with a notification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Response {
-    /// The default action (a click): open the system's remote access.
-    Open(SystemRef),
-    Snooze(SystemRef),
-}
+use super::{urgency, Response};
 
 /// The notification server's abilities, asked once.
 #[derive(Debug, Clone, Copy)]
@@ -84,11 +78,7 @@ impl Notifier {
                 Urgency::Low => "dialog-information",
             })
             .hint(Hint::DesktopEntry("dms-tray".into()))
-            .urgency(match alert.urgency {
-                Urgency::Critical => notify_rust::Urgency::Critical,
-                Urgency::Normal => notify_rust::Urgency::Normal,
-                Urgency::Low => notify_rust::Urgency::Low,
-            });
+            .urgency(urgency(alert.urgency));
         let mut shown = self.shown.lock().expect("not poisoned");
         if alert.topic != Topic::Summary {
             if let Some((id, _)) = shown.get(&alert.topic) {
