@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use dms_tray::client::{http_client, OrgClient, Timeouts};
 use dms_tray_core::api::ApiState;
+use dms_tray_core::clean::clean;
 use dms_tray_core::poll::{PollErrorKind, PollOutcome};
 use dms_tray_core::schedule::{Schedule, MAX_SERVER_DELAY};
 use serde_json::{json, Value};
@@ -24,7 +25,7 @@ use crate::support::{Harness, TEST_TIMEOUT};
 /// What the front does to the next connections.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Break {
-    /// Resets the connection (RST) before any answer.
+    /// Reads the request and resets the connection (RST) without an answer.
     Reset,
     /// Reads the request and closes the connection without an answer.
     Close,
@@ -55,6 +56,10 @@ impl Front {
                 tokio::spawn(async move {
                     match armed {
                         Some(Break::Reset) => {
+                            // After the request, so that the client meets the
+                            // reset while it waits for the answer, never while
+                            // it still sets the connection up.
+                            let _ = socket.read(&mut [0u8; 4096]).await;
                             let _ = socket.set_zero_linger();
                         }
                         Some(Break::Close) => {
@@ -345,7 +350,7 @@ async fn run(kind: &Kind) -> Result<String, String> {
             if org.systems.iter().any(|s| s.state != ApiState::Unknown) {
                 return Err("systems are not shown as unknown".into());
             }
-            format!("{:?}: \"{}\"; systems unknown", error.kind, short(&error.message))
+            format!("{:?}: \"{}\"; systems unknown", error.kind, clean(&error.message, 71))
         }
         Expect::Kept(message, wait) => {
             let error = org.error.as_ref().ok_or_else(|| format!("no error after {outcome:?}"))?;
@@ -366,13 +371,6 @@ async fn run(kind: &Kind) -> Result<String, String> {
         return Err(format!("no recovery: {recovered:?}"));
     }
     Ok(shown)
-}
-
-fn short(message: &str) -> String {
-    match message.char_indices().nth(70) {
-        Some((at, _)) => format!("{}…", &message[..at]),
-        None => message.to_string(),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
