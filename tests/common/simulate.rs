@@ -44,8 +44,13 @@ impl SimulateProcess {
 
     /// A configuration file's text for this simulator.
     pub fn config(&self, poll_interval: &str) -> String {
+        format!("poll_interval = \"{poll_interval}\"\n\n{}", self.organization())
+    }
+
+    /// The `[[organizations]]` section of this simulator's organization.
+    pub fn organization(&self) -> String {
         format!(
-            "poll_interval = \"{poll_interval}\"\n\n[[organizations]]\napi_url = \"{}\"\nid = \"{}\"\nkey = \"{}\"\nallowed_remote_hosts = [\"{}\"]\n",
+            "[[organizations]]\napi_url = \"{}\"\nid = \"{}\"\nkey = \"{}\"\nallowed_remote_hosts = [\"{}\"]\n",
             self.printed("api_url"),
             self.printed("id"),
             self.printed("key"),

@@ -261,3 +261,25 @@ pub fn private(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
+
+/// Every file below `dir`.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The files among `files` that hold `secret`.
+pub fn holding<'a>(files: &'a [PathBuf], secret: &str) -> Vec<&'a PathBuf> {
+    files
+        .iter()
+        .filter(|p| std::fs::read(p).unwrap_or_default().windows(secret.len()).any(|w| w == secret.as_bytes()))
+        .collect()
+}

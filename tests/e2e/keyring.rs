@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::desktop::{binary, wait_for, App, Desktop};
+use crate::desktop::{binary, files_under, holding, wait_for, App, Desktop};
 use crate::simulate::SimulateProcess;
 use crate::webdriver::Driver;
 
@@ -75,24 +75,11 @@ fn status_error(desktop: &Desktop) -> Option<String> {
     status["organizations"][0]["error"]["message"].as_str().map(str::to_owned)
 }
 
-/// Every file under `dir`, as bytes.
-fn every_file(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(every_file(&path));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            files.push((path, bytes));
-        }
-    }
-    files
-}
-
+/// No file under `dir` holds `key`.
 fn assert_nowhere_in(dir: &std::path::Path, key: &str) {
-    for (path, bytes) in every_file(dir) {
-        assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()), "{} holds the key", path.display());
-    }
+    let files = files_under(dir);
+    let leaks = holding(&files, key);
+    assert!(leaks.is_empty(), "the key is in {leaks:?}");
 }
 
 #[test]

@@ -4,13 +4,13 @@
 //! replaces its outage; a burst is one summary; a flapping system is told
 //! once; the default action opens the system's remote access.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::desktop::{wait_for, App, Desktop};
+use crate::desktop::{files_under, holding, wait_for, App, Desktop};
 use crate::simulate::SimulateProcess;
 use crate::sni::StatusNotifierWatcher;
 
@@ -198,25 +198,8 @@ fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
         files_under(&desktop.home.dir).into_iter().filter(|p| !p.starts_with(&config)).collect();
     assert!(written.iter().any(|p| p.ends_with("dms-tray.log")), "{written:?}");
     assert!(written.iter().any(|p| p.ends_with("history.sqlite3")), "{written:?}");
-    let leaks: Vec<&PathBuf> = written
-        .iter()
-        .filter(|p| std::fs::read(p).unwrap_or_default().windows(key.len()).any(|w| w == key.as_bytes()))
-        .collect();
+    let leaks = holding(&written, &key);
     assert!(leaks.is_empty(), "the key is in {leaks:?}");
-}
-
-/// Every file below `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]

@@ -72,16 +72,6 @@ impl Organization {
         Organization { simulator, changes, next: Instant::now() + Duration::from_secs(5) }
     }
 
-    fn config(&self) -> String {
-        let s = &self.simulator;
-        format!(
-            "[[organizations]]\napi_url = \"{}\"\nid = \"{}\"\nkey = \"{}\"\n",
-            s.printed("api_url"),
-            s.printed("id"),
-            s.printed("key")
-        )
-    }
-
     /// A state change of a random system, or a fault, one at a time.
     fn act(&mut self) {
         if fastrand::bool() {
@@ -171,7 +161,7 @@ fn the_monitor_holds_steady_over_many_polls_with_faults_and_changes() {
     let count: usize = std::env::var("DMS_TRAY_SOAK_ORGANIZATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10);
     let desktop = Desktop::new("soak");
     let mut organizations: Vec<Organization> = (0..count).map(|n| Organization::start(n, &desktop.home.dir)).collect();
-    let config: String = organizations.iter().map(Organization::config).collect();
+    let config: String = organizations.iter().map(|o| o.simulator.organization()).collect();
     desktop.home.write_config(&format!("poll_interval = \"1s\"\n\n{config}"));
     let _panel = StatusNotifierWatcher::start(&desktop.bus.address);
     let app = App::start(&desktop, &[]);
