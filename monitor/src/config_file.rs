@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use dms_tray_core::config::{self, Config, KeySource};
+use dms_tray_core::keys::label;
 
 /// Where the configuration comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +105,7 @@ pub fn resolve_keys(config: &Config) -> Result<Vec<String>, String> {
         .map(|org| {
             org.key
                 .resolve(|var| std::env::var(var).ok(), |path| std::fs::read_to_string(path), crate::os_keyring::read)
-                .map_err(|e| format!("organization {}: {e}", org.name.as_deref().unwrap_or(&org.id.to_string())))
+                .map_err(|e| format!("organization {}: {e}", label(org)))
         })
         .collect()
 }
