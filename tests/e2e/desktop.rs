@@ -190,6 +190,14 @@ impl App {
         App::start_with(desktop, args, &[])
     }
 
+    /// Starts the app and waits until its channel listens, where a popup
+    /// connects.
+    pub fn start_listening(desktop: &Desktop) -> App {
+        let app = App::start(desktop, &[]);
+        wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+        app
+    }
+
     /// Starts the app with some more environment variables.
     pub fn start_with(desktop: &Desktop, args: &[&str], env: &[(&str, &str)]) -> App {
         let mut command = Command::new(binary());

@@ -96,8 +96,7 @@ fn a_key_set_with_dms_tray_key_lives_in_the_keyring_and_nowhere_else() {
     assert_eq!(refused.status.code(), Some(3), "{}", text(&refused));
     assert!(text(&refused).contains("the key holds a space"), "{}", text(&refused));
 
-    let _monitor = App::start(&desktop, &[]);
-    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let _monitor = App::start_listening(&desktop);
     let set = dms_tray(&desktop, &["key", "set", simulator.printed("id").as_str()], &format!("{key}\n"));
     assert!(set.status.success(), "{}", text(&set));
     assert!(text(&set).contains("The running dms-tray starts again with it."), "{}", text(&set));
@@ -131,8 +130,7 @@ fn a_key_pasted_in_settings_reaches_the_keyring_and_the_running_monitor() {
     let _secrets = SecretService::start(&desktop);
     let key = simulator.printed("key");
     let path = desktop.home.write_config(&simulator.config("1h").replace(&key, "an-old-key"));
-    let _monitor = App::start(&desktop, &[]);
-    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let _monitor = App::start_listening(&desktop);
     let driver = Driver::start(&desktop, &[]);
     let systems = |driver: &Driver| driver.script("return document.querySelectorAll('.row').length;", json!([]));
     wait_for(Duration::from_secs(30), "the rejected key in the popup", || {

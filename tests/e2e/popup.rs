@@ -41,8 +41,7 @@ fn the_popup_lists_systems_follows_changes_and_opens_remote_access() {
     let desktop = Desktop::new("popup");
     desktop.home.write_config(&simulator.config("5s"));
     let _panel = StatusNotifierWatcher::start(&desktop.bus.address);
-    let _monitor = App::start(&desktop, &[]);
-    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let _monitor = App::start_listening(&desktop);
     let driver = Driver::start(&desktop, &[]);
 
     let document = simulator.control("GET", "/control/document", None);
@@ -99,8 +98,7 @@ fn screenshot_of_the_popup() {
     let desktop = Desktop::new("screenshot");
     desktop.home.write_config(&simulator.config("60s"));
     let _panel = StatusNotifierWatcher::start(&desktop.bus.address);
-    let _monitor = App::start(&desktop, &[]);
-    wait_for(Duration::from_secs(30), "the monitor's channel", || desktop.home.socket().exists().then_some(()));
+    let _monitor = App::start_listening(&desktop);
     let driver = Driver::start(&desktop, &[]);
     wait_for(Duration::from_secs(30), "the systems in the popup", || (rows(&driver).len() > 1).then_some(()));
     // Let fonts and layout settle.
