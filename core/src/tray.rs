@@ -99,6 +99,36 @@ pub fn tooltip(view: &View) -> String {
     format!("dms-tray — {}", parts.join("; "))
 }
 
+/// The one text of a tray that shows no title and at most `limit` UTF-16
+/// units (the Windows notification area: 127): the title, then as many
+/// whole lines of the description as fit, and "…" for those left out.
+pub fn bounded_tooltip(title: &str, description: &str, limit: usize) -> String {
+    const MORE: &str = "…";
+    let units = |text: &str| text.encode_utf16().count();
+    let mut text: String = title
+        .chars()
+        .scan(0, |used, c| {
+            *used += c.len_utf16();
+            (*used <= limit).then_some(c)
+        })
+        .collect();
+    let mut lines = description.lines().filter(|line| !line.is_empty()).peekable();
+    while let Some(line) = lines.next() {
+        let room = limit - units(&text);
+        let needed = 1 + units(line) + if lines.peek().is_some() { 1 + units(MORE) } else { 0 };
+        if needed > room {
+            if room > units(MORE) {
+                text.push('\n');
+                text.push_str(MORE);
+            }
+            break;
+        }
+        text.push('\n');
+        text.push_str(line);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +221,23 @@ mod tests {
         assert_eq!(tooltip(&failing), "dms-tray — cannot poll Org0");
         assert_eq!(tooltip(&View::default()), "dms-tray — no organizations configured");
         assert_eq!(tooltip(&view(&[&[]])), "dms-tray — updating…");
+    }
+
+    #[test]
+    fn a_tooltip_bounded_by_windows_keeps_the_title_and_whole_lines() {
+        let title = "dms-tray — 2 of 14 systems need attention";
+        let description = "Broadcast: 1 of 10 need attention\nLab: 1 of 4 needs attention";
+        assert_eq!(bounded_tooltip(title, description, 127), format!("{title}\n{description}"));
+
+        let long: String = (1..=9).map(|n| format!("Organization {n}: all 10 systems connected\n")).collect();
+        let text = bounded_tooltip(title, &long, 127);
+        assert!(text.encode_utf16().count() <= 127, "{text}");
+        assert!(text.starts_with(title));
+        assert!(text.ends_with("\n…"), "lines left out are said to be: {text}");
+        let shown: Vec<&str> = text.lines().skip(1).filter(|line| *line != "…").collect();
+        assert!(!shown.is_empty() && shown.iter().all(|line| long.lines().any(|l| l == *line)), "whole lines only");
+
+        let endless_title = "x".repeat(300);
+        assert_eq!(bounded_tooltip(&endless_title, description, 127), "x".repeat(127));
     }
 }

@@ -14,7 +14,7 @@ use crate::config_file::{self, ConfigLocation};
 use crate::history_store::HistoryStore;
 use crate::notifier::Notifier;
 use crate::owner::{Command, Inbox, Owner, Setup};
-use crate::{demo, logging, reload, resume};
+use crate::{demo, places, reload, resume};
 
 /// How the app starts.
 pub struct Launch {
@@ -44,17 +44,17 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
 }
 
 async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
-    let socket = channel::socket_path();
-    let listener = match channel::claim(&socket).await {
+    let place = channel::place();
+    let listener = match channel::claim(&place).await {
         Ok(Claim::Listening(listener)) => listener,
         Ok(Claim::AlreadyRunning(stream)) => {
             log::info!("dms-tray already runs: opening its popup");
             channel::tell(stream, &ToMonitor::ShowPopup { settings: false })
                 .await
-                .map_err(|e| format!("dms-tray already runs, but does not answer at {}: {e}", socket.display()))?;
+                .map_err(|e| format!("dms-tray already runs, but does not answer at {}: {e}", place.display()))?;
             return Ok(ExitCode::SUCCESS);
         }
-        Err(e) => return Err(format!("cannot listen at {}: {e}", socket.display())),
+        Err(e) => return Err(format!("cannot listen at {}: {e}", place.display())),
     };
     let demo = matches!(launch.start, Start::Demo);
     let (config, problem, _simulator) = match launch.start {
@@ -82,8 +82,8 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
 
     let (commands, commands_rx) = mpsc::unbounded_channel();
     let (sessions, sessions_rx) = mpsc::unbounded_channel();
-    let owner_uid = channel::owner_uid(&socket).map_err(|e| format!("cannot read {}: {e}", socket.display()))?;
-    tokio::spawn(channel::serve(listener, owner_uid, sessions));
+    let socket = listener.address().to_path_buf();
+    tokio::spawn(channel::serve(listener, sessions));
     tokio::spawn(resume::watch(commands.clone()));
 
     let notifier = Notifier::new({
@@ -94,14 +94,12 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
     });
     // The demo keeps its history apart from the real one.
     let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
-    let history = HistoryStore::open(&logging::state_dir().join(history_file)).keeping(config.history_keep);
-    let setup =
-        Setup { config, keys, location: launch.location, demo, history, socket: socket.clone(), config_problem };
+    let history = HistoryStore::open(&places::state_dir().join(history_file)).keeping(config.history_keep);
+    let setup = Setup { config, keys, location: launch.location, demo, history, socket, config_problem };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {
         let _ = commands.send(Command::ShowPopup { settings: false });
     }
     owner.run(polled, Inbox { commands: commands_rx, sessions: sessions_rx }).await;
-    let _ = std::fs::remove_file(&socket);
     Ok(ExitCode::SUCCESS)
 }

@@ -25,8 +25,9 @@ const EXIT_CONFIG_ERROR: u8 = 3;
     long_about = "A tray monitor for DataMiner Systems connected to dataminer.services.\n\n\
         Without a command, dms-tray runs as a tray app that polls the status API of every \
         configured organization. The configuration is read from --config, else \
-        $DMS_TRAY_CONFIG, else $XDG_CONFIG_HOME/dms-tray/config.toml \
-        (~/.config/dms-tray/config.toml). With --demo, it runs against a built-in simulator \
+        $DMS_TRAY_CONFIG, else config.toml in the user's configuration folder: \
+        $XDG_CONFIG_HOME/dms-tray (~/.config/dms-tray) on Linux, %APPDATA%\\dms-tray on Windows, \
+        ~/Library/Application Support/dms-tray on macOS. With --demo, it runs against a built-in simulator \
         of the status API and needs no account."
 )]
 pub struct Cli {
@@ -114,6 +115,12 @@ pub fn run() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(EXIT_CONFIG_ERROR) } else { ExitCode::SUCCESS };
         }
     };
+    #[cfg(windows)]
+    if cli.command.is_none() {
+        if let Some(code) = crate::background::hand_over() {
+            return code;
+        }
+    }
     match cli.command {
         Some(Command::Status { .. } | Command::Key { .. }) => logging::init("warn", false),
         Some(Command::Simulate { .. }) => logging::init("info", false),

@@ -1,6 +1,6 @@
 //! Finds and reads the configuration file: `--config PATH`, else
-//! `$DMS_TRAY_CONFIG`, else `$XDG_CONFIG_HOME/dms-tray/config.toml`
-//! (`~/.config/dms-tray/config.toml`). Parsing and checking are the core's.
+//! `$DMS_TRAY_CONFIG`, else `config.toml` in the user's configuration
+//! folder (`places`). Parsing and checking are the core's.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -24,14 +24,9 @@ pub fn locate(named: Option<PathBuf>) -> ConfigLocation {
     }
 }
 
-/// `$XDG_CONFIG_HOME/dms-tray/config.toml`, falling back to `~/.config`.
+/// `config.toml` in the user's configuration folder.
 pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| dirs::home_dir().map(|h| h.join(".config")))
-        .unwrap_or_else(|| PathBuf::from(".config"));
-    base.join("dms-tray").join("config.toml")
+    crate::places::config_dir().join("config.toml")
 }
 
 /// Reads and checks the configuration. `Ok(None)`: there is no file at the

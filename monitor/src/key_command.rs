@@ -66,9 +66,9 @@ fn read_key(label: &str) -> Result<String, String> {
 fn tell_the_running_monitor() {
     let told = tokio::runtime::Builder::new_current_thread().enable_all().build().is_ok_and(|runtime| {
         runtime.block_on(async {
-            match tokio::net::UnixStream::connect(channel::socket_path()).await {
-                Ok(stream) => channel::tell(stream, &ToMonitor::KeysChanged).await.is_ok(),
-                Err(_) => false,
+            match channel::connect(&channel::place()).await {
+                Some(stream) => channel::tell(stream, &ToMonitor::KeysChanged).await.is_ok(),
+                None => false,
             }
         })
     });

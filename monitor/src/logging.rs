@@ -1,5 +1,6 @@
-//! Logs of the tray app: to stderr and to `dms-tray.log` in the XDG state
-//! directory (`~/.local/state/dms-tray/`), where a user looks after the
+//! Logs of the tray app: to stderr and to `dms-tray.log` in the state
+//! folder (`places`: `~/.local/state/dms-tray/` on Linux,
+//! `%LOCALAPPDATA%\dms-tray\` on Windows), where a user looks after the
 //! fact. A file that grows past 1 MiB becomes `dms-tray.log.1` (the one
 //! before becomes `.2`), so that a monitor that runs for months keeps its
 //! recent log and never fills the disk.
@@ -11,14 +12,6 @@ use std::path::{Path, PathBuf};
 const MAX_LOG_BYTES: u64 = 1024 * 1024;
 /// The files kept: the current one and this many older ones.
 const OLD_LOGS: usize = 2;
-
-/// `$XDG_STATE_HOME/dms-tray`, else `~/.local/state/dms-tray`.
-pub fn state_dir() -> PathBuf {
-    dirs::state_dir()
-        .or_else(|| dirs::home_dir().map(|h| h.join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("dms-tray")
-}
 
 /// Writes every line to both stderr and the file.
 struct Tee(RotatingFile);
@@ -92,7 +85,7 @@ fn numbered(path: &Path, n: usize) -> PathBuf {
 }
 
 fn open_log_file() -> io::Result<(RotatingFile, PathBuf)> {
-    let dir = state_dir();
+    let dir = crate::places::state_dir();
     fs::create_dir_all(&dir)?;
     let path = dir.join("dms-tray.log");
     Ok((RotatingFile::open(&path, MAX_LOG_BYTES)?, path))
@@ -111,7 +104,7 @@ pub fn init(default_level: &str, to_file: bool) {
     builder.init();
     match log_file {
         Some(Ok(path)) => log::info!("logging to {}", path.display()),
-        Some(Err(e)) => log::warn!("cannot write the log file in {}: {e}", state_dir().display()),
+        Some(Err(e)) => log::warn!("cannot write the log file in {}: {e}", crate::places::state_dir().display()),
         None => {}
     }
 }

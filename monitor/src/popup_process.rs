@@ -29,8 +29,18 @@ pub struct Opening {
     pub settings: bool,
 }
 
+/// Said when the popup cannot run; the tray and notifications still do.
+#[cfg(windows)]
+const NO_WEBVIEW2: &str = "The popup needs the Microsoft Edge WebView2 Runtime, which this computer lacks: \
+    install it from https://go.microsoft.com/fwlink/p/?LinkId=2124703 or ask your IT department. \
+    The tray icon and the notifications work without it.";
+
 /// Starts the popup; the error says what went wrong in the user's words.
 pub fn spawn(program: &Path, socket: &Path, opening: Opening) -> Result<Child, String> {
+    #[cfg(windows)]
+    if !crate::registry::webview2_installed() {
+        return Err(NO_WEBVIEW2.to_string());
+    }
     let mut command = Command::new(program);
     command.arg("--socket").arg(socket);
     if let Some((x, y)) = opening.at {

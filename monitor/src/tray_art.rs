@@ -650,6 +650,28 @@ mod tests {
         }
     }
 
+    /// The Windows icon (the executables' resource, the installer, the
+    /// Start menu and the toasts): the art at the sizes Windows picks from.
+    const WINDOWS_ICON_SIZES: [u32; 6] = [16, 24, 32, 48, 64, 256];
+
+    fn windows_icon_path() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../icons/icon.ico")
+    }
+
+    #[test]
+    fn the_windows_icon_is_the_tray_art() {
+        let icon = ico::IconDir::read(std::fs::File::open(windows_icon_path()).unwrap()).unwrap();
+        let sizes: Vec<u32> = icon.entries().iter().map(|entry| entry.width()).collect();
+        assert_eq!(sizes, WINDOWS_ICON_SIZES);
+        for entry in icon.entries() {
+            assert!(
+                entry.decode().unwrap().rgba_data() == app_icon(entry.width()),
+                "icons/icon.ico at {} px is not the tray art; write it anew with export_app_icons",
+                entry.width()
+            );
+        }
+    }
+
     /// The app's icons in `icons/` are the tray's art: written anew by
     /// `export_app_icons` when the art changes, never drawn by hand.
     #[test]
@@ -670,7 +692,7 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "writes icons/hicolor and icons/icon.png; run by hand when the art changes"]
+    #[ignore = "writes icons/hicolor, icons/icon.png and icons/icon.ico; run by hand when the art changes"]
     fn export_app_icons() {
         for size in APP_ICON_SIZES {
             let path = app_icon_path(size);
@@ -678,5 +700,11 @@ mod tests {
             write_png(&path, &app_icon(size), size, size);
         }
         write_png(&app_icon_path(0), &app_icon(128), 128, 128);
+        let mut icon = ico::IconDir::new(ico::ResourceType::Icon);
+        for size in WINDOWS_ICON_SIZES {
+            let image = ico::IconImage::from_rgba_data(size, size, app_icon(size));
+            icon.add_entry(ico::IconDirEntry::encode(&image).unwrap());
+        }
+        icon.write(std::fs::File::create(windows_icon_path()).unwrap()).unwrap();
     }
 }

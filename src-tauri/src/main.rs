@@ -3,6 +3,9 @@
 //! only runs while the user looks at it. It owns no state: everything it
 //! shows and does goes through the monitor's channel.
 
+// A window of its own, and no console beside it, on Windows.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 mod args;
 mod commands;
 mod monitor;

@@ -12,9 +12,7 @@ use std::sync::Mutex;
 use dms_tray_core::ipc::{self, CloseReason, Reply, Request, RequestError, ToMonitor, ToPopup, MAX_LINE_BYTES};
 use dms_tray_core::popup::PopupModel;
 use tauri::{AppHandle, Emitter};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::UnixStream;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::window::LABEL;
@@ -31,8 +29,8 @@ pub struct Monitor {
 
 /// What the reading side needs once the app runs.
 pub struct Incoming {
-    read: OwnedReadHalf,
-    write: OwnedWriteHalf,
+    read: ReadHalf<Stream>,
+    write: WriteHalf<Stream>,
     outgoing: mpsc::UnboundedReceiver<Outgoing>,
     pending: std::sync::Arc<Pending>,
     model: watch::Sender<Option<PopupModel>>,
@@ -48,8 +46,7 @@ impl Monitor {
     /// Connects and says hello, so that the monitor starts sending the model
     /// while the window is still being made.
     pub async fn connect(socket: &Path) -> io::Result<(Monitor, Incoming)> {
-        let stream = UnixStream::connect(socket).await?;
-        let (read, mut write) = stream.into_split();
+        let (read, mut write) = tokio::io::split(open(socket).await?);
         write.write_all(ipc::encode(&ToMonitor::PopupHello).as_bytes()).await?;
         let (outgoing, outgoing_rx) = mpsc::unbounded_channel();
         let pending = std::sync::Arc::new(Pending::default());
@@ -85,6 +82,34 @@ impl Monitor {
         let message = Outgoing { message: ToMonitor::PopupClosing { reason }, last: true };
         if self.outgoing.send(message).is_err() {
             app.exit(0);
+        }
+    }
+}
+
+/// The monitor's channel: a Unix domain socket, or a named pipe on Windows.
+#[cfg(unix)]
+type Stream = tokio::net::UnixStream;
+#[cfg(windows)]
+type Stream = tokio::net::windows::named_pipe::NamedPipeClient;
+
+#[cfg(unix)]
+async fn open(socket: &Path) -> io::Result<Stream> {
+    Stream::connect(socket).await
+}
+
+/// Opens the pipe, waiting a moment while the monitor makes its next
+/// instance ready (the pipe is busy meanwhile).
+#[cfg(windows)]
+async fn open(pipe: &Path) -> io::Result<Stream> {
+    const ERROR_PIPE_BUSY: i32 = 231;
+    let mut tries = 0;
+    loop {
+        match tokio::net::windows::named_pipe::ClientOptions::new().open(pipe) {
+            Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            opened => return opened,
         }
     }
 }

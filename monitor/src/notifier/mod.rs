@@ -1,7 +1,7 @@
 //! Desktop notifications: the alerts of the core's policy, shown the way
 //! each platform shows them (notify-rust underneath). On D-Bus desktops
-//! they replace each other by topic and carry actions; elsewhere notify-rust
-//! offers neither, and an alert is a plain toast.
+//! they replace each other by topic and carry actions; Windows toasts carry
+//! the same actions; on macOS an alert is a plain notification.
 
 use dms_tray_core::alerts::{SystemRef, Urgency};
 
@@ -10,10 +10,15 @@ mod xdg;
 #[cfg(all(unix, not(target_os = "macos")))]
 pub use xdg::Notifier;
 
-#[cfg(not(all(unix, not(target_os = "macos"))))]
+#[cfg(windows)]
 mod toast;
-#[cfg(not(all(unix, not(target_os = "macos"))))]
+#[cfg(windows)]
 pub use toast::Notifier;
+
+#[cfg(target_os = "macos")]
+mod plain;
+#[cfg(target_os = "macos")]
+pub use plain::Notifier;
 
 /// What the user did with a notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +26,26 @@ pub enum Response {
     /// The default action (a click): open the system's remote access.
     Open(SystemRef),
     Snooze(SystemRef),
+}
+
+/// The default action: a click on the notification.
+#[cfg(not(target_os = "macos"))]
+const OPEN: &str = "default";
+#[cfg(not(target_os = "macos"))]
+const SNOOZE: &str = "snooze";
+
+/// What an alert about one system offers, as (action, label).
+#[cfg(not(target_os = "macos"))]
+const ACTIONS: [(&str, &str); 2] = [(OPEN, "Open remote access"), (SNOOZE, "Snooze 1 h")];
+
+/// The response to an action on an alert about `system`.
+#[cfg(not(target_os = "macos"))]
+fn respond(action: &str, system: SystemRef) -> Option<Response> {
+    match action {
+        OPEN => Some(Response::Open(system)),
+        SNOOZE => Some(Response::Snooze(system)),
+        _ => None,
+    }
 }
 
 /// The core's urgency in notify-rust's words (which macOS does not take).

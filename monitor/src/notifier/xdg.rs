@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use dms_tray_core::alerts::{Alert, Topic, Urgency};
 use notify_rust::{Hint, Notification};
 
-use super::{urgency, Response};
+use super::{respond, urgency, Response, ACTIONS};
 
 /// The notification server's abilities, asked once.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +87,9 @@ impl Notifier {
         }
         let actionable = alert.system.filter(|_| capabilities.actions);
         if actionable.is_some() {
-            notification.action("default", "Open remote access").action("snooze", "Snooze 1 h");
+            for (action, label) in ACTIONS {
+                notification.action(action, label);
+            }
         }
         let handle = match notification.show() {
             Ok(handle) => handle,
@@ -106,10 +108,8 @@ impl Notifier {
             std::thread::spawn(move || {
                 handle.wait_for_action(|action| {
                     let current = shown.lock().expect("not poisoned").get(&topic).is_some_and(|(_, s)| *s == showing);
-                    match action {
-                        "default" if current => on_response(Response::Open(system)),
-                        "snooze" if current => on_response(Response::Snooze(system)),
-                        _ => {}
+                    if let Some(response) = respond(action, system).filter(|_| current) {
+                        on_response(response);
                     }
                 })
             });

@@ -1,8 +1,9 @@
 //! The tray icon: a thread of its own owns tray-icon's icon (only its
-//! StatusNotifierItem backend on Linux: no GTK) and shows what the owner
-//! sends it: the core's look, drawn by `tray_art`, its title, tooltip and
-//! menu. Clicks and menu items go back as [`TrayEvent`]s. Each part is only
-//! re-set when it changes, so an unchanged poll costs the desktop nothing.
+//! StatusNotifierItem backend on Linux: no GTK; on Windows the thread runs
+//! a message loop for it) and shows what the owner sends it: the core's
+//! look, drawn by `tray_art`, its title, tooltip and menu. Clicks and menu
+//! items go back as [`TrayEvent`]s. Each part is only re-set when it
+//! changes, so an unchanged poll costs the desktop nothing.
 
 use std::sync::mpsc;
 
@@ -12,6 +13,9 @@ use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
 use crate::tray_art::{self, ICON_SIZE};
+
+#[cfg(windows)]
+mod windows;
 
 /// What the tray shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,12 +76,16 @@ impl Tray {
                     }
                 };
                 let mut shown = content;
-                while let Ok(next) = receive.recv() {
+                let show = move |next: TrayContent| {
                     if let Err(e) = update(&mut icon, &shown, &next) {
                         log::warn!("cannot update the tray icon: {e}");
                     }
                     shown = next;
-                }
+                };
+                #[cfg(windows)]
+                windows::show_updates(receive, show);
+                #[cfg(not(windows))]
+                receive.into_iter().for_each(show);
             })
             .map_err(|e| e.to_string())?;
         start_result.recv().map_err(|_| "the tray thread ended".to_string())??;
@@ -100,7 +108,7 @@ fn create(content: &TrayContent) -> Result<TrayIcon, String> {
         .with_id("dms-tray")
         .with_icon(icon(content.look)?)
         .with_title(&content.title)
-        .with_tooltip(&content.description)
+        .with_tooltip(tooltip(content))
         .with_menu(Box::new(menu(&content.menu)?))
         .with_menu_on_left_click(false)
         .build()
@@ -115,13 +123,23 @@ fn update(icon: &mut TrayIcon, shown: &TrayContent, next: &TrayContent) -> Resul
     if shown.title != next.title {
         icon.set_title(Some(&next.title));
     }
-    if shown.description != next.description {
-        icon.set_tooltip(Some(&next.description)).map_err(|e| e.to_string())?;
+    if tooltip(shown) != tooltip(next) {
+        icon.set_tooltip(Some(tooltip(next))).map_err(|e| e.to_string())?;
     }
     if shown.menu != next.menu {
         icon.set_menu(Some(Box::new(menu(&next.menu)?)));
     }
     Ok(())
+}
+
+/// The tooltip: the description below the title, or on Windows, which
+/// shows no title and cuts tooltips at 127 characters, both within that.
+fn tooltip(content: &TrayContent) -> String {
+    if cfg!(windows) {
+        dms_tray_core::tray::bounded_tooltip(&content.title, &content.description, 127)
+    } else {
+        content.description.clone()
+    }
 }
 
 fn icon(look: TrayLook) -> Result<Icon, String> {

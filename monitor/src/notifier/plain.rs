@@ -1,0 +1,24 @@
+//! Notifications on macOS (the notification centre, through notify-rust):
+//! each alert is a notification of its own, without actions.
+
+use dms_tray_core::alerts::Alert;
+use notify_rust::Notification;
+
+use super::Response;
+
+pub struct Notifier;
+
+impl Notifier {
+    /// No response comes back from these notifications: `on_response` is unused.
+    pub fn new(_on_response: impl Fn(Response) + Send + Sync + 'static) -> Notifier {
+        Notifier
+    }
+
+    /// Shows an alert; a failure is logged, never fatal.
+    pub fn show(&self, alert: &Alert) {
+        match Notification::new().appname("dms-tray").summary(&alert.summary).body(&alert.body).show() {
+            Ok(_) => log::info!("notified: {}", alert.summary),
+            Err(e) => log::warn!("cannot show a notification: {e}"),
+        }
+    }
+}
