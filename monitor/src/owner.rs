@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef};
+use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef, Topic, Urgency};
 use dms_tray_core::api::ApiState;
 use dms_tray_core::config::Config;
 use dms_tray_core::config::{KeySource, OrganizationConfig};
@@ -651,8 +651,18 @@ impl Owner {
         }
     }
 
+    /// Says why the popup did not open where the user looks after a click:
+    /// a notification, and the tray's tooltip until the popup opens.
     fn popup_problem(&mut self, problem: String) {
         log::error!("the popup cannot open: {problem}");
+        let alert = Alert {
+            topic: Topic::Summary,
+            summary: POPUP_CANNOT_OPEN.to_string(),
+            body: problem.clone(),
+            urgency: Urgency::Normal,
+            system: None,
+        };
+        self.notifier.show(&alert);
         self.popup.problem = Some(problem);
         self.show_in_tray();
     }
@@ -732,7 +742,7 @@ fn tray_content(
     let mut description: Vec<String> = view.organizations.iter().map(organization_line).collect();
     description.extend(config_problem.map(str::to_owned));
     if let Some(problem) = popup_problem {
-        description.push(format!("The popup cannot open: {problem}"));
+        description.push(format!("{POPUP_CANNOT_OPEN}: {problem}"));
     }
     let (look, title) = match config_problem {
         Some(_) => (TrayLook { level: TrayLevel::OrganizationError, count: 0 }, CONFIG_PROBLEM_TITLE.to_string()),
@@ -740,6 +750,8 @@ fn tray_content(
     };
     TrayContent { look, title, description: description.join("\n"), menu: tray_menu(view, paused_until) }
 }
+
+const POPUP_CANNOT_OPEN: &str = "The popup cannot open";
 
 /// 08:00 local time tomorrow.
 fn tomorrow_morning() -> DateTime<Utc> {

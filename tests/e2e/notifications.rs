@@ -18,22 +18,22 @@ const ONE_POLL: Duration = Duration::from_secs(15);
 
 /// dunst on the test's desktop, recording every notification it shows
 /// through a rule's script (urgency, app, summary, body, id).
-struct Dunst {
+pub(crate) struct Dunst {
     child: Child,
     recorded: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    urgency: String,
-    app: String,
-    summary: String,
-    body: String,
-    id: String,
+pub(crate) struct Shown {
+    pub urgency: String,
+    pub app: String,
+    pub summary: String,
+    pub body: String,
+    pub id: String,
 }
 
 impl Dunst {
-    fn start(desktop: &Desktop) -> Dunst {
+    pub fn start(desktop: &Desktop) -> Dunst {
         let dir = desktop.home.dir.join("dunst");
         std::fs::create_dir_all(&dir).unwrap();
         let recorded = dir.join("recorded");
@@ -93,7 +93,7 @@ impl Dunst {
             .collect()
     }
 
-    fn wait_for_summary(&self, summary: &str) -> Shown {
+    pub fn wait_for_summary(&self, summary: &str) -> Shown {
         wait_for(ONE_POLL, summary, || self.shown().into_iter().find(|s| s.summary == summary))
     }
 }

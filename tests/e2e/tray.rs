@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::desktop::{wait_for, App, Desktop};
+use crate::notifications::Dunst;
 use crate::simulate::SimulateProcess;
 use crate::sni::StatusNotifierWatcher;
 
@@ -117,6 +118,7 @@ fn a_popup_that_cannot_start_leaves_the_monitor_running_and_says_why() {
     let desktop = Desktop::new("broken-popup");
     desktop.home.write_config(&simulator.config("5s"));
     let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let dunst = Dunst::start(&desktop);
     // A popup that fails at start, as one without a display or WebKitGTK does.
     let mut app = App::start_with(&desktop, &[], &[("DMS_TRAY_POPUP", "/bin/false")]);
     let address = wait_for(START, "the tray item to register", || watcher.items().into_iter().next());
@@ -129,6 +131,9 @@ fn a_popup_that_cannot_start_leaves_the_monitor_running_and_says_why() {
     });
     assert!(description.contains("ended at start (exit status: 1)"), "{description}");
     assert!(desktop.home.log().contains("the popup cannot open"), "{}", desktop.home.log());
+    // Said where the user looks after a click, too.
+    let notification = dunst.wait_for_summary("The popup cannot open");
+    assert!(notification.body.contains("ended at start (exit status: 1)"), "{notification:?}");
 
     // The monitor goes on: a change still reaches the tray.
     set_all_ok(&simulator);
