@@ -17,6 +17,9 @@ test_packages=(
   xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
   webkit2gtk-driver chromium tinyproxy gnome-keyring
   lintian desktop-file-utils appstream rpm man-db
+  # The Windows build (Debian's Rust 1.96 from bookworm-security with the
+  # standard library's source, and mingw-w64), its MSI and Wine to run it.
+  rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 msitools wixl wine wine64
 )
 tauri_driver_version=2.1.0
 # The packagers: the .deb and the .rpm of scripts/package.sh.

@@ -3,7 +3,8 @@
 # installed dms-tray, checks that the desktop finds its entry, icon,
 # metadata, man page and completions, then removes the package and checks
 # that nothing of it is left. Also reads the .rpm's contents and
-# requirements. Run by the test command after scripts/package.sh.
+# requirements, and installs the .msi under Wine (tests/windows/smoke.sh).
+# Run by the test command after scripts/package.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
@@ -50,3 +51,6 @@ echo "== $rpm"
 rpm -qpl "$rpm" | grep -qx /usr/bin/dms-tray-popup || fail "the .rpm lacks the popup"
 rpm -qpR "$rpm" | grep -q "libwebkit2gtk-4.1.so.0" || fail "the .rpm does not require WebKitGTK"
 echo "rpm: $(rpm -qp --qf '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}' "$rpm"), $(rpm -qpl "$rpm" | wc -l) files, $(rpm -qpR "$rpm" | wc -l) requirements"
+
+echo "== $(ls dist/*.msi) under Wine"
+tests/windows/smoke.sh dist/dms-tray-*.msi "${CARGO_TARGET_DIR:-$HOME/.cache/dms-tray/target}/release/dms-tray"

@@ -4,9 +4,10 @@
 # over real HTTP; the end-to-end tests of the real release binaries under
 # Xvfb (tray over D-Bus, notifications through dunst, the popup through
 # tauri-driver and WebKitWebDriver); the popup's UI suite in headless
-# Chromium; and the install packages (made into dist/, the .deb installed,
-# run and removed). Installs what is missing first. Builds in the release
-# profile, reusing a cargo target directory outside the checkout.
+# Chromium; the Windows build; and the install packages (made into dist/,
+# the .deb installed, run and removed, the .msi likewise under Wine).
+# Installs what is missing first. Builds in the release profile, reusing
+# cargo target directories outside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,9 @@ cargo test --release --locked -p dms-tray-core -p dms-tray
 
 echo "== popup UI suite (headless Chromium)"
 node --test tests/ui/
+
+echo "== the Windows build (x86_64-pc-windows-gnu)"
+scripts/build-windows.sh
 
 echo "== install packages: make, install, run and remove"
 scripts/package.sh
