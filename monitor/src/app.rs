@@ -45,6 +45,10 @@ pub fn run(launch: Launch) -> Result<ExitCode, String> {
 
 async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
     let place = channel::place();
+    #[cfg(windows)]
+    if crate::background::is_replacement() {
+        channel::wait_until_free(&place).await;
+    }
     let listener = match channel::claim(&place).await {
         Ok(Claim::Listening(listener)) => listener,
         Ok(Claim::AlreadyRunning(stream)) => {

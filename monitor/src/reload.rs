@@ -48,9 +48,10 @@ pub fn start_again() {
     log::error!("cannot start again: {error}; start dms-tray yourself");
 }
 
-#[cfg(not(unix))]
+/// Starts a copy in the background that waits for this process to end.
+#[cfg(windows)]
 pub fn start_again() {
-    match again().and_then(|mut command| command.spawn()) {
+    match again().and_then(crate::background::start_replacement) {
         Ok(_) => std::process::exit(0),
         Err(error) => log::error!("cannot start again: {error}; start dms-tray yourself"),
     }

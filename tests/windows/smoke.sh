@@ -266,6 +266,34 @@ else
   wait_logged "The popup needs the Microsoft Edge WebView2 Runtime" &&
     ok "without WebView2, a click says what the popup needs" ||
     fail "no word of WebView2 when the popup cannot open; its log:"$'\n'"$(tail -5 "$log")"
+
+  # A configuration fixed while it runs: it starts again in the background,
+  # once the copy it replaces has let go of the named pipe.
+  wineserver -k 2>/dev/null || true
+  wineserver -w 2>/dev/null || true
+  rm -f "$log"
+  config=$(echo "$drive_c"/users/*/AppData/Roaming)/dms-tray/config.toml
+  mkdir -p "$(dirname "$config")"
+  echo 'poll_interval = "soon"' >"$config"
+  export DMS_TRAY_SMOKE_KEY=smoke-test-key
+  wine_run "$exe" >/dev/null 2>&1 || true
+  if wait_logged "to change"; then
+    pipe_before=$(cat "$(dirname "$log")/channel")
+    printf '[[organizations]]\napi_url = "http://127.0.0.1:9"\nid = "6c7dcd0f-a589-446e-bbb3-ac8d48e8e59d"\nkey_env = "DMS_TRAY_SMOKE_KEY"\n' >"$config"
+    wait_logged "changed: starting again" && ok "a fixed configuration starts it again" ||
+      fail "the fixed configuration went unnoticed; its log:"$'\n'"$(tail -5 "$log")"
+    for _ in $(seq 60); do
+      [ "$(cat "$(dirname "$log")/channel" 2>/dev/null)" != "$pipe_before" ] && [ -s "$(dirname "$log")/channel" ] && break
+      sleep 0.5
+    done
+    if [ "$(cat "$(dirname "$log")/channel" 2>/dev/null)" != "$pipe_before" ] && ! logged "dms-tray already runs"; then
+      ok "the new copy took over the channel"
+    else
+      fail "the new copy did not take over the channel; its log:"$'\n'"$(tail -8 "$log")"
+    fi
+  else
+    fail "a configuration that cannot be used was not waited for; its log:"$'\n'"$(tail -5 "$log" 2>/dev/null)"
+  fi
   wineserver -k 2>/dev/null || true
   kill "$xvfb_pid" 2>/dev/null || true
   xvfb_pid=

@@ -20,7 +20,7 @@ pub use unix::{claim, connect, place, Listener, Stream};
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub use windows::{claim, connect, place, Listener, Stream};
+pub use windows::{claim, connect, place, wait_until_free, Listener, Stream};
 
 /// What happens on a client's connection, for the owner of the state.
 #[derive(Debug)]

@@ -85,3 +85,14 @@ pub async fn claim(place: &Path) -> io::Result<Claim> {
     file.persist(place).map_err(|e| e.error)?;
     Ok(Claim::Listening(Listener { pipe, name, place: place.to_path_buf() }))
 }
+
+/// Waits, up to 5 s, until the monitor named in `place` stops answering:
+/// the one this process replaces is ending.
+pub async fn wait_until_free(place: &Path) {
+    for _ in 0..50 {
+        if connect(place).await.is_none() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -38,6 +38,31 @@ const SNOOZE: &str = "snooze";
 #[cfg(not(target_os = "macos"))]
 const ACTIONS: [(&str, &str); 2] = [(OPEN, "Open remote access"), (SNOOZE, "Snooze 1 h")];
 
+/// Shows `notification`, with the actions when it is `actionable`; a
+/// failure is logged, never fatal.
+#[cfg(not(target_os = "macos"))]
+fn show(
+    notification: &mut notify_rust::Notification,
+    actionable: bool,
+    summary: &str,
+) -> Option<notify_rust::NotificationHandle> {
+    if actionable {
+        for (action, label) in ACTIONS {
+            notification.action(action, label);
+        }
+    }
+    match notification.show() {
+        Ok(handle) => {
+            log::info!("notified: {summary}");
+            Some(handle)
+        }
+        Err(e) => {
+            log::warn!("cannot show a notification: {e}");
+            None
+        }
+    }
+}
+
 /// The response to an action on an alert about `system`.
 #[cfg(not(target_os = "macos"))]
 fn respond(action: &str, system: SystemRef) -> Option<Response> {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use dms_tray_core::alerts::Alert;
 use notify_rust::{Notification, NotificationResponse};
 
-use super::{respond, urgency, Response, ACTIONS, OPEN};
+use super::{respond, urgency, Response, OPEN};
 
 pub struct Notifier {
     on_response: Arc<dyn Fn(Response) + Send + Sync>,
@@ -34,19 +34,7 @@ impl Notifier {
         if self.registered {
             notification.app_id(crate::APP_ID);
         }
-        if alert.system.is_some() {
-            for (action, label) in ACTIONS {
-                notification.action(action, label);
-            }
-        }
-        let handle = match notification.show() {
-            Ok(handle) => handle,
-            Err(e) => {
-                log::warn!("cannot show a notification: {e}");
-                return;
-            }
-        };
-        log::info!("notified: {}", alert.summary);
+        let Some(handle) = super::show(&mut notification, alert.system.is_some(), &alert.summary) else { return };
         if let Some(system) = alert.system {
             let on_response = self.on_response.clone();
             std::thread::spawn(move || {

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use dms_tray_core::alerts::{Alert, Topic, Urgency};
 use notify_rust::{Hint, Notification};
 
-use super::{respond, urgency, Response, ACTIONS};
+use super::{respond, urgency, Response};
 
 /// The notification server's abilities, asked once.
 #[derive(Debug, Clone, Copy)]
@@ -86,19 +86,7 @@ impl Notifier {
             }
         }
         let actionable = alert.system.filter(|_| capabilities.actions);
-        if actionable.is_some() {
-            for (action, label) in ACTIONS {
-                notification.action(action, label);
-            }
-        }
-        let handle = match notification.show() {
-            Ok(handle) => handle,
-            Err(e) => {
-                log::warn!("cannot show a notification: {e}");
-                return;
-            }
-        };
-        log::info!("notified: {}", alert.summary);
+        let Some(handle) = super::show(&mut notification, actionable.is_some(), &alert.summary) else { return };
         let showing = self.showings.fetch_add(1, Ordering::Relaxed);
         shown.insert(alert.topic.clone(), (handle.id(), showing));
         if let Some(system) = actionable {
