@@ -110,6 +110,8 @@ export function createSystemList({ list, scroller, onDraw }) {
       group.shell.element.hidden = group.rows.length === 0 && !group.org.name.toLocaleLowerCase().includes(query);
       if (!group.shell.element.hidden) groupsShown += 1;
     }
+    // Of the rows shown only those in view are in the DOM: each says where it is (aria-rowindex) among how many.
+    list.setAttribute('aria-rowcount', String(shown.length));
     return groupsShown;
   }
 
@@ -233,8 +235,7 @@ export function createSystemList({ list, scroller, onDraw }) {
         }
         if (cursor.nextSibling !== entry.element) cursor.after(entry.element);
         cursor = entry.element;
-        entry.element.setAttribute('aria-posinset', String(row.position + 1));
-        entry.element.setAttribute('aria-setsize', String(shown.length));
+        entry.element.setAttribute('aria-rowindex', String(row.position + 1));
       }
       group.from = first;
       group.to = end;

@@ -66,20 +66,27 @@ export function setSpacer(block, px) {
  * The frame of an organization: its head with the Rust side's summary of it
  * ("2 of 14 need attention"), its banner when it cannot be polled or a note
  * when it has no systems, and the spacers between which list.js puts the
- * rows. Returns { element, top, bottom, tick }, tick() bringing the
- * banner's relative time up to date (null without a banner).
+ * rows. In the grid of systems, the rows and their spacers are a row group
+ * named by the head (and described by the banner); the head and the banner
+ * are not rows, so they stand outside it. Returns { element, top, bottom,
+ * tick }, tick() bringing the banner's relative time up to date (null
+ * without a banner).
  */
 export function renderGroup(org, orgIndex) {
   const group = el('div', 'org');
-  group.setAttribute('role', 'group');
   const head = el('div', 'org-head');
   head.id = `org-${orgIndex}`;
   const count = el('span', 'org-count', org.summary);
   count.classList.toggle('attention', org.attention > 0);
   head.append(el('span', 'org-name', org.name), count);
-  group.setAttribute('aria-labelledby', head.id);
   group.append(head);
 
+  // A row group of no rows would be none: without systems, the head and the note say it all.
+  const rows = el('div', 'org-rows');
+  if (org.systems.length > 0) {
+    rows.setAttribute('role', 'rowgroup');
+    rows.setAttribute('aria-labelledby', head.id);
+  }
   let tick = null;
   if (org.error) {
     const banner = el('div', 'org-error');
@@ -92,7 +99,7 @@ export function renderGroup(org, orgIndex) {
     tick();
     appendParts(detail, [el('span', null, 'systems shown as unknown'), lastGood]);
     banner.append(el('div', 'org-error-message', org.error.message), detail);
-    group.setAttribute('aria-describedby', banner.id);
+    if (rows.hasAttribute('role')) rows.setAttribute('aria-describedby', banner.id);
     group.append(banner);
   } else if (org.systems.length === 0) {
     group.append(el('p', 'org-empty', org.lastGoodAt ? 'No systems in this organization' : 'Waiting for data…'));
@@ -100,7 +107,8 @@ export function renderGroup(org, orgIndex) {
 
   const top = spacer();
   const bottom = spacer();
-  group.append(top, bottom);
+  rows.append(top, bottom);
+  group.append(rows);
   return { element: group, top, bottom, tick };
 }
 
@@ -135,9 +143,12 @@ function separator() {
 }
 
 /**
- * The row of a system, with its ⋯ menu (hidden). Returns { element,
- * menuButton, menu, tick }, tick() bringing its "last seen online" up to date
- * (null for a connected system, which has none).
+ * The row of a system, with its ⋯ menu (hidden): a row of the grid of
+ * systems with two cells side by side, the system (what a click or Enter
+ * opens) and its actions (the ⋯ button and its menu), so that no control
+ * holds another. Returns { element, menuButton, menu, tick }, tick()
+ * bringing its "last seen online" up to date (null for a connected system,
+ * which has none).
  */
 export function renderRow(org, system, id) {
   const state = stateOf(system);
@@ -145,7 +156,7 @@ export function renderRow(org, system, id) {
 
   const row = el('div', 'row');
   row.id = id;
-  row.setAttribute('role', 'option');
+  row.setAttribute('role', 'row');
   row.setAttribute('aria-selected', 'false');
   row.dataset.state = state;
   if (!openable) row.classList.add('locked');
@@ -159,7 +170,7 @@ export function renderRow(org, system, id) {
 
   const body = el('div', 'row-body');
   body.id = `${id}-text`;
-  row.setAttribute('aria-labelledby', body.id); // the option's name: its text, not its menu
+  row.setAttribute('aria-labelledby', body.id); // the row's name: its text, not its menu
   const stateLine = el('div', 'state-line');
   stateLine.append(el('span', 'state-text', system.stateText));
   if (system.flapping) {
@@ -221,6 +232,13 @@ export function renderRow(org, system, id) {
     menu.append(mute);
   }
 
-  row.append(dot, body, menuButton, menu);
+  const main = el('div', 'row-main');
+  main.setAttribute('role', 'gridcell');
+  main.append(dot, body);
+  const actions = el('div', 'row-actions');
+  actions.setAttribute('role', 'gridcell');
+  actions.append(menuButton, menu);
+
+  row.append(main, actions);
   return { element: row, menuButton, menu, tick };
 }

@@ -64,7 +64,11 @@ export function createSettings({ onClose, notify }) {
 
     listView.hidden = true;
     view.hidden = false;
-    form.querySelector('.settings-fields').scrollTop = 0;
+    const fieldsBox = form.querySelector('.settings-fields');
+    fieldsBox.scrollTop = 0;
+    // Locked, the fields hold nothing to focus: the box takes the focus itself, so that the keyboard can scroll it.
+    if (settings.editable) fieldsBox.removeAttribute('tabindex');
+    else fieldsBox.tabIndex = 0;
     gear.setAttribute('aria-pressed', 'true');
     (settings.editable ? interval : $('settings-cancel')).focus();
   }
