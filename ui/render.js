@@ -80,6 +80,8 @@ export function renderGroup(org, orgIndex) {
   count.classList.toggle('attention', org.attention > 0);
   head.append(el('span', 'org-name', org.name), count);
   group.append(head);
+  // Several DataMiner versions in one organization: worth knowing before an upgrade.
+  if (org.versions) group.append(el('div', 'org-versions', org.versions));
 
   // A row group of no rows would be none: without systems, the head and the note say it all.
   const rows = el('div', 'org-rows');
@@ -197,6 +199,11 @@ export function renderRow(org, system, id) {
     gateways.title = 'Cloud Gateway redundancy degraded';
   }
   facts.push(gateways);
+  if (system.singleGateway) {
+    const single = el('span', 'meta single-gateway', 'no Cloud Gateway redundancy');
+    single.title = 'dataminer.services recommends more than one Cloud Gateway node for redundancy';
+    facts.push(single);
+  }
   if (system.typeText) facts.push(el('span', 'meta', system.typeText));
   if (version) facts.push(el('span', 'meta', version));
   const factLine = el('div', 'facts');

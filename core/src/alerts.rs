@@ -71,6 +71,7 @@ pub enum Urgency {
 pub enum Topic {
     System { organization: Uuid, system: Uuid },
     Redundancy { organization: Uuid, system: Uuid },
+    Version { organization: Uuid, system: Uuid },
     Unknown { organization: Uuid },
     Organization { organization: Uuid },
     Summary,
@@ -273,6 +274,13 @@ impl AlertPolicy {
                     system: Some(system),
                 })
             }
+            (Change::VersionChanged { from, to }, Some(system)) => alerts.push(Alert {
+                topic: Topic::Version { organization: org.id, system: system.system },
+                summary: format!("{name} now runs {to}"),
+                body: format!("{}: DataMiner {to}, was {from}", org.name),
+                urgency: Urgency::Low,
+                system: Some(system),
+            }),
             (Change::Added { state }, Some(system)) => {
                 self.told.insert(system, Told { state: *state, out_since: None });
                 if self.settings.added_removed {
@@ -813,6 +821,20 @@ mod tests {
         assert_eq!(summaries(&added), ["Oslo was added to Skyline"]);
         let removed = run.poll(fresh(vec![gent]));
         assert_eq!(summaries(&removed), ["Oslo was removed from Skyline"]);
+    }
+
+    #[test]
+    fn a_new_dataminer_version_is_told_quietly_and_apart_from_the_state() {
+        let mut ziine = system(1, "Ziine", Ok);
+        ziine.data_miner_version = Some("10.4.1".into());
+        let mut run = Run::new(vec![ziine.clone()]);
+        ziine.data_miner_version = Some("10.5.2".into());
+        let alerts = run.poll(fresh(vec![ziine.clone()]));
+        assert_eq!(summaries(&alerts), ["Ziine now runs 10.5.2"]);
+        assert_eq!(alerts[0].urgency, Urgency::Low);
+        assert_eq!(alerts[0].body, "Skyline: DataMiner 10.5.2, was 10.4.1");
+        assert!(matches!(alerts[0].topic, Topic::Version { .. }), "it never replaces an outage's notification");
+        assert_eq!(run.poll(fresh(vec![ziine])), vec![], "told once");
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn entry(transition: &Transition) -> HistoryEntry {
             (format!("{} of {} Cloud Gateways connected", g.connected, g.total), None)
         }
         Change::RedundancyRestored { cloud_gateways: g } => (format!("All {} Cloud Gateways connected", g.total), None),
+        Change::VersionChanged { from, to } => (format!("Now runs DataMiner {to} (was {from})"), None),
         Change::OrganizationFailed { message, .. } => (message.clone(), None),
         Change::OrganizationRecovered { .. } => ("Polling works again".to_string(), None),
     };
@@ -116,6 +117,11 @@ mod tests {
                 None,
             ),
             (Change::Removed { last_state: Ok }, "Removed from the organization", None),
+            (
+                Change::VersionChanged { from: "10.4.1".into(), to: "10.5.2".into() },
+                "Now runs DataMiner 10.5.2 (was 10.4.1)",
+                None,
+            ),
         ];
         for (change, text, state) in cases {
             let line = entry(&transition(change));

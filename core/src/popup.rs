@@ -50,6 +50,9 @@ pub struct OrgModel {
     pub attention: usize,
     /// "2 of 14 need attention", "all 14 connected", …
     pub summary: String,
+    /// "Runs DataMiner 10.4.12 and 10.5.1" when its systems run several
+    /// versions.
+    pub versions: Option<String>,
     pub systems: Vec<SystemModel>,
 }
 
@@ -63,6 +66,9 @@ pub struct SystemModel {
     pub redundancy_degraded: bool,
     pub last_seen_online: Option<DateTime<Utc>>,
     pub cloud_gateways: CloudGateways,
+    /// Connected through a single Cloud Gateway: information, not an alert
+    /// (dataminer.services recommends more than one for redundancy).
+    pub single_gateway: bool,
     #[serde(rename = "type")]
     pub kind: SystemKind,
     pub type_text: String,
@@ -119,10 +125,26 @@ fn org_model(org: &OrgView, config: Option<&OrganizationConfig>, flapping: &dyn 
         total: attention.total,
         attention: attention.attention,
         summary: attention.short(),
+        versions: versions(&systems),
         systems: systems
             .into_iter()
             .map(|s| system_model(s, config, flapping(SystemRef { organization: org.id, system: s.id })))
             .collect(),
+    }
+}
+
+/// The DataMiner versions an organization's systems run, when there are
+/// several: "Runs DataMiner 10.4.12 and 10.5.1".
+fn versions(systems: &[&SystemView]) -> Option<String> {
+    let mut versions: Vec<&str> = systems.iter().filter_map(|s| s.data_miner_version.as_deref()).collect();
+    // 10.10 after 10.9: by the numbers in them.
+    versions.sort_by_cached_key(|v| {
+        v.split(|c: char| !c.is_ascii_digit()).map(|n| n.parse().unwrap_or(0u64)).collect::<Vec<_>>()
+    });
+    versions.dedup();
+    match versions.as_slice() {
+        [] | [_] => None,
+        [rest @ .., last] => Some(format!("Runs DataMiner {} and {last}", rest.join(", "))),
     }
 }
 
@@ -140,6 +162,7 @@ fn system_model(system: &SystemView, config: Option<&OrganizationConfig>, flappi
         redundancy_degraded: system.redundancy_degraded(),
         last_seen_online: system.last_seen_online,
         cloud_gateways: system.cloud_gateways,
+        single_gateway: system.state.is_connected() && system.cloud_gateways.total == 1,
         kind: system.kind,
         type_text: match system.kind {
             SystemKind::SelfHosted => "Self-hosted",
@@ -254,5 +277,32 @@ mod tests {
         assert_eq!(row["type"], "selfHosted");
         assert_eq!(row["remote"]["openable"], false);
         assert_eq!(row["flapping"], true);
+    }
+
+    #[test]
+    fn an_organization_on_several_versions_says_so_and_a_single_gateway_is_marked() {
+        let with = |n, name, version: &str, total| {
+            let mut s = system(n, name, Ok);
+            s.data_miner_version = Some(version.into());
+            s.cloud_gateways = CloudGateways { connected: total, total };
+            s
+        };
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(
+            &fresh(vec![with(1, "Ziine", "10.10.0", 2), with(2, "Gent", "10.9.3", 1), with(3, "Oslo", "10.9.3", 3)]),
+            at(0),
+        );
+        let view = View { organizations: vec![snap.view()] };
+        let model = popup_model(&view, &[config()], at(1), None, &|_| false);
+        let org = &model.organizations[0];
+        assert_eq!(org.versions.as_deref(), Some("Runs DataMiner 10.9.3 and 10.10.0"));
+        let single: Vec<&str> = org.systems.iter().filter(|s| s.single_gateway).map(|s| s.name.as_str()).collect();
+        assert_eq!(single, ["Gent"]);
+        assert!(org.systems.iter().all(|s| !s.redundancy_degraded), "information, not an alert");
+
+        let mut one_version = OrgSnapshot::new(org_id(), None);
+        one_version.record(&fresh(vec![with(1, "Ziine", "10.9.3", 2), with(2, "Gent", "10.9.3", 2)]), at(0));
+        let view = View { organizations: vec![one_version.view()] };
+        assert_eq!(popup_model(&view, &[config()], at(1), None, &|_| false).organizations[0].versions, None);
     }
 }

@@ -49,6 +49,8 @@ pub enum Change {
     /// While connected, every Cloud Gateway holds a tunnel again.
     #[serde(rename_all = "camelCase")]
     RedundancyRestored { cloud_gateways: CloudGateways },
+    /// The system runs another DataMiner version than at the poll before.
+    VersionChanged { from: String, to: String },
     /// The organization's polls started failing, or fail for another reason now.
     OrganizationFailed { kind: PollErrorKind, message: String },
     /// The organization's polls succeed again.
@@ -107,6 +109,9 @@ fn diff_organization_into(old: &OrgView, new: &OrgView, at: DateTime<Utc>, out: 
                 if let Some(change) = system_change(prev, system) {
                     push(system, change);
                 }
+                if let Some(change) = version_change(prev, system) {
+                    push(system, change);
+                }
             }
             None if !baseline => push(system, Change::Added { state: system.state }),
             None => {}
@@ -142,6 +147,16 @@ fn system_change(prev: &SystemView, next: &SystemView) -> Option<Change> {
         Some(Change::RedundancyRestored { cloud_gateways: gateways })
     } else {
         None
+    }
+}
+
+/// An upgrade (or a downgrade) of the system's DataMiner: both versions
+/// known and different. A version that goes missing or first shows is not
+/// news.
+fn version_change(prev: &SystemView, next: &SystemView) -> Option<Change> {
+    match (&prev.data_miner_version, &next.data_miner_version) {
+        (Some(from), Some(to)) if from != to => Some(Change::VersionChanged { from: from.clone(), to: to.clone() }),
+        _ => None,
     }
 }
 
@@ -327,5 +342,28 @@ mod tests {
         assert_eq!(json["change"]["type"], "state");
         assert_eq!(json["change"]["to"], "dmsNotResponding");
         assert_eq!(json["system"]["name"], "Ziine");
+    }
+
+    #[test]
+    fn a_new_dataminer_version_is_a_change_of_its_own_and_a_missing_one_is_not() {
+        let with_version = |state, version: Option<&str>| {
+            let mut s = system(1, "Ziine", state);
+            s.data_miner_version = version.map(str::to_string);
+            s
+        };
+        let prev = view_of(&[fresh(vec![with_version(Ok, Some("10.4.1"))])]);
+        let upgraded = view_of(&[fresh(vec![with_version(Ok, Some("10.5.2"))])]);
+        assert_eq!(
+            changes(&prev, &upgraded),
+            vec![(Some("Ziine".into()), Change::VersionChanged { from: "10.4.1".into(), to: "10.5.2".into() })]
+        );
+        // Upgraded while it restarted: both are told.
+        let restarting = view_of(&[fresh(vec![with_version(DmsNotResponding, Some("10.5.2"))])]);
+        let got = changes(&prev, &restarting);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(matches!(got[1].1, Change::VersionChanged { .. }));
+        let unknown = view_of(&[fresh(vec![with_version(Ok, None)])]);
+        assert_eq!(changes(&prev, &unknown), vec![]);
+        assert_eq!(changes(&unknown, &upgraded), vec![]);
     }
 }

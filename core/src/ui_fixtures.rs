@@ -60,6 +60,10 @@ fn contract() -> serde_json::Value {
     let broken = Uuid::from_u128(0x0c0ffee0_0000_4000_8000_000000000002);
     let mut gent = connected(5, "Gent", "gent");
     gent.cloud_gateways.connected = 1;
+    // On an older DataMiner than the others, through one Cloud Gateway.
+    let mut zagreb = connected(7, "Zagreb", "zagreb");
+    zagreb.cloud_gateways = CloudGateways { connected: 1, total: 1 };
+    zagreb.data_miner_version = Some("10.4.12.0-14802".into());
     let mut first = OrgSnapshot::new(skyline, None);
     let outcome = PollOutcome::Fresh {
         document: document(vec![
@@ -68,6 +72,7 @@ fn contract() -> serde_json::Value {
             down(3, "Tokyo MCR", "tokyo-mcr", ApiState::NoConnection),
             down(4, "Oslo", "oslo", ApiState::Unknown),
             gent,
+            zagreb,
         ]),
         etag: None,
         max_age: None,

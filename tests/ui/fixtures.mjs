@@ -95,6 +95,7 @@ export function organization(name, systems, extra = {}) {
     ...withId(base, '0'),
     name,
     error: null,
+    versions: null,
     total: systems.length,
     attention,
     summary: orgSummary(systems.length, attention),

@@ -10,6 +10,30 @@ import { SETTINGS, STATE_TEXT, before, fourStates, organization, popupModel, rea
 
 const withPopup = popupSuite();
 
+test('a system on a single Cloud Gateway is marked, and an organization on several versions says so', async () => {
+  const view = popupModel([
+    organization(
+      'Skyline',
+      [
+        system('Gent', 'ok', { cloudGateways: { connected: 1, total: 1 }, singleGateway: true }),
+        system('Oslo', 'ok', { cloudGateways: { connected: 2, total: 2 } }),
+      ],
+      { versions: 'Runs DataMiner 10.4.12 and 10.5.1' },
+    ),
+    organization('Lab', [system('Lab Cluster', 'ok')]),
+  ]);
+  await withPopup({ view, settings: SETTINGS }, async ({ page }) => {
+    const text = async (name) => (await row(page, name).innerText()).replace(/\s+/g, ' ');
+    assert.match(await text('Gent'), /1\/1 Cloud Gateways · no Cloud Gateway redundancy/);
+    assert.doesNotMatch(await text('Oslo'), /redundancy/);
+    const marker = row(page, 'Gent').locator('.single-gateway');
+    assert.match(await marker.getAttribute('title'), /recommends more than one Cloud Gateway/);
+    assert.equal(await colourOf(marker, 'color'), 'grey', 'information in the quiet grey, not a warning');
+    const notes = await page.locator('.org-versions').allInnerTexts();
+    assert.deepEqual(notes, ['Runs DataMiner 10.4.12 and 10.5.1'], 'only the organization on several versions');
+  });
+});
+
 test('each state shows its colour, its glyph and its words', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page }) => {
     const expected = [
