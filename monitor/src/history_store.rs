@@ -5,8 +5,9 @@
 //! started; any other trouble opening it leaves the file alone.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::places::with_suffix;
 use chrono::{DateTime, Utc};
 use dms_tray_core::api::ApiState;
 use dms_tray_core::history::{entry, HistoryEntry};
@@ -260,13 +261,6 @@ fn default_keep() -> chrono::Duration {
     chrono::Duration::from_std(dms_tray_core::config::DEFAULT_HISTORY_KEEP).expect("90 days fit")
 }
 
-/// `path` with `suffix` after its file name: `history.sqlite3-wal`.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
 /// Whether the file starts as every SQLite database does; a file that is
 /// missing, empty or cannot be read counts as one (SQLite creates it or
 /// says what is wrong).
@@ -309,6 +303,7 @@ mod tests {
     use super::*;
     use dms_tray_core::monitor::Monitor;
     use dms_tray_core::poll::PollOutcome;
+    use std::path::PathBuf;
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("dms-tray-history-{}-{name}", std::process::id()));

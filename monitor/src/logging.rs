@@ -78,10 +78,9 @@ impl Write for RotatingFile {
     }
 }
 
+/// The `n`th older log: `dms-tray.log.1`.
 fn numbered(path: &Path, n: usize) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{n}"));
-    path.with_file_name(name)
+    crate::places::with_suffix(path, &format!(".{n}"))
 }
 
 fn open_log_file() -> io::Result<(RotatingFile, PathBuf)> {

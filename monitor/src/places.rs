@@ -2,7 +2,7 @@
 //! configuration where the user's settings go, and the log, the history
 //! and the channel's name where the machine's local state goes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The folder of `config.toml`.
 pub fn config_dir() -> PathBuf {
@@ -12,6 +12,14 @@ pub fn config_dir() -> PathBuf {
 /// The folder of the log and the history.
 pub fn state_dir() -> PathBuf {
     platform::state_base().join("dms-tray")
+}
+
+/// `path` with `suffix` after its file name: `history.sqlite3-wal`,
+/// `dms-tray.log.1`.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
 }
 
 /// Linux and the other Unixes: the XDG base directories.
