@@ -44,23 +44,11 @@ mod platform {
     }
 }
 
-/// Windows: the roaming `%APPDATA%` for settings, which follow the user
-/// from desk to desk, and `%LOCALAPPDATA%` for what belongs to the machine.
-#[cfg(windows)]
-mod platform {
-    use std::path::PathBuf;
-
-    pub fn config_base() -> PathBuf {
-        dirs::config_dir().unwrap_or_else(std::env::temp_dir)
-    }
-
-    pub fn state_base() -> PathBuf {
-        dirs::data_local_dir().unwrap_or_else(std::env::temp_dir)
-    }
-}
-
-/// macOS: `~/Library/Application Support` for both.
-#[cfg(target_os = "macos")]
+/// Windows and macOS: the folders `dirs` knows for them. On Windows the
+/// roaming `%APPDATA%` for settings, which follow the user from desk to
+/// desk, and `%LOCALAPPDATA%` for what belongs to the machine; on macOS
+/// `~/Library/Application Support` for both.
+#[cfg(any(windows, target_os = "macos"))]
 mod platform {
     use std::path::PathBuf;
 

@@ -24,7 +24,7 @@ const PIPE_PREFIX: &str = r"\\.\pipe\dms-tray-";
 
 /// The file that names the pipe: `%LOCALAPPDATA%\dms-tray\channel`.
 pub fn place() -> PathBuf {
-    dirs::data_local_dir().unwrap_or_else(std::env::temp_dir).join("dms-tray").join("channel")
+    crate::places::state_dir().join("channel")
 }
 
 /// The listening pipe, and the file that names it.

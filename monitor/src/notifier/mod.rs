@@ -29,18 +29,14 @@ pub enum Response {
 }
 
 /// The default action: a click on the notification.
-#[cfg(not(target_os = "macos"))]
 const OPEN: &str = "default";
-#[cfg(not(target_os = "macos"))]
 const SNOOZE: &str = "snooze";
 
 /// What an alert about one system offers, as (action, label).
-#[cfg(not(target_os = "macos"))]
 const ACTIONS: [(&str, &str); 2] = [(OPEN, "Open remote access"), (SNOOZE, "Snooze 1 h")];
 
 /// Shows `notification`, with the actions when it is `actionable`; a
 /// failure is logged, never fatal.
-#[cfg(not(target_os = "macos"))]
 fn show(
     notification: &mut notify_rust::Notification,
     actionable: bool,

@@ -16,9 +16,8 @@ impl Notifier {
 
     /// Shows an alert; a failure is logged, never fatal.
     pub fn show(&self, alert: &Alert) {
-        match Notification::new().appname("dms-tray").summary(&alert.summary).body(&alert.body).show() {
-            Ok(_) => log::info!("notified: {}", alert.summary),
-            Err(e) => log::warn!("cannot show a notification: {e}"),
-        }
+        let mut notification = Notification::new();
+        notification.appname("dms-tray").summary(&alert.summary).body(&alert.body);
+        super::show(&mut notification, false, &alert.summary);
     }
 }
