@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
 use crate::api::ApiState;
 use crate::transitions::{Change, Transition};
+use crate::view::{OrgView, SystemView};
 
 /// One line of the history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +49,19 @@ pub fn entry(transition: &Transition) -> HistoryEntry {
         system_name: transition.system.as_ref().map(|s| s.name.clone()),
         text,
         state,
+    }
+}
+
+/// An acknowledgement as a history line: "Acknowledged by alice".
+pub fn acknowledged_entry(org: &OrgView, system: &SystemView, ack: &Acknowledgement) -> HistoryEntry {
+    HistoryEntry {
+        at: ack.at,
+        organization_id: org.id,
+        organization_name: org.name.clone(),
+        system_id: Some(system.id),
+        system_name: Some(system.name.clone()),
+        text: format!("Acknowledged by {}", ack.by),
+        state: None,
     }
 }
 

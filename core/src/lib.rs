@@ -6,6 +6,7 @@
 //! organization, derives the [`view::View`] and yields the
 //! [`transitions::Transition`]s between the old and the new view.
 
+pub mod acknowledge;
 pub mod ago;
 pub mod alerts;
 pub mod api;
@@ -20,6 +21,7 @@ pub mod monitor;
 pub mod placement;
 pub mod poll;
 pub mod popup;
+pub mod priority;
 pub mod remote;
 pub mod report;
 pub mod restart;

@@ -9,8 +9,11 @@ use std::path::Path;
 
 use crate::places::with_suffix;
 use chrono::{DateTime, Utc};
+use dms_tray_core::acknowledge::Acknowledgement;
+use dms_tray_core::alerts::SystemRef;
 use dms_tray_core::api::ApiState;
-use dms_tray_core::history::{entry, HistoryEntry};
+use dms_tray_core::history::{acknowledged_entry, entry, HistoryEntry};
+use dms_tray_core::priority::Priority;
 use dms_tray_core::restart::Known;
 use dms_tray_core::transitions::Transition;
 use dms_tray_core::view::OrgView;
@@ -39,6 +42,22 @@ CREATE TABLE IF NOT EXISTS last_state (
     state TEXT NOT NULL,
     -- when this state was first recorded
     at TEXT NOT NULL,
+    PRIMARY KEY (organization_id, system_id)
+);
+-- the outages acknowledged and not yet ended
+CREATE TABLE IF NOT EXISTS acknowledgements (
+    organization_id TEXT NOT NULL,
+    system_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (organization_id, system_id)
+);
+-- priorities set by hand in the popup
+CREATE TABLE IF NOT EXISTS priorities (
+    organization_id TEXT NOT NULL,
+    system_id TEXT NOT NULL,
+    priority TEXT NOT NULL,
     PRIMARY KEY (organization_id, system_id)
 );
 ";
@@ -249,6 +268,103 @@ impl HistoryStore {
     }
 }
 
+/// Acknowledgements and hand-set priorities: kept across restarts, so that
+/// `dms-tray status` and the next start know them too.
+impl HistoryStore {
+    /// Records an acknowledgement, and its line in the history.
+    pub fn acknowledge(&mut self, org: &OrgView, system: SystemRef, ack: &Acknowledgement) -> rusqlite::Result<()> {
+        let Some(view) = org.systems.iter().find(|s| s.id == system.system) else { return Ok(()) };
+        let tx = self.connection.transaction()?;
+        let e = acknowledged_entry(org, view, ack);
+        tx.execute(
+            "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
+            params![
+                e.at.to_rfc3339(),
+                e.organization_id.to_string(),
+                e.organization_name,
+                e.system_id.map(|id| id.to_string()),
+                e.system_name,
+                e.text
+            ],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO acknowledgements (organization_id, system_id, state, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                system.organization.to_string(),
+                system.system.to_string(),
+                ack.state.as_str(),
+                ack.by,
+                ack.at.to_rfc3339()
+            ],
+        )?;
+        tx.commit()
+    }
+
+    /// Forgets acknowledgements that ended (their system changed state).
+    pub fn end_acknowledgements(&mut self, ended: &[SystemRef]) -> rusqlite::Result<()> {
+        let tx = self.connection.transaction()?;
+        for system in ended {
+            tx.execute(
+                "DELETE FROM acknowledgements WHERE organization_id = ?1 AND system_id = ?2",
+                params![system.organization.to_string(), system.system.to_string()],
+            )?;
+        }
+        tx.commit()
+    }
+
+    /// The acknowledgements not yet ended.
+    pub fn acknowledgements(&self) -> rusqlite::Result<Vec<(SystemRef, Acknowledgement)>> {
+        let mut statement =
+            self.connection.prepare("SELECT organization_id, system_id, state, by, at FROM acknowledgements")?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?;
+        Ok(rows
+            .filter_map(Result::ok)
+            .filter_map(|(org, system, state, by, at)| {
+                let system = SystemRef { organization: org.parse().ok()?, system: system.parse().ok()? };
+                Some((system, Acknowledgement { by, at: parse_time(&at), state: parse_state(&state) }))
+            })
+            .collect())
+    }
+
+    /// Sets a system's priority by hand; `None` leaves it to the configuration's patterns.
+    pub fn set_priority(&mut self, system: SystemRef, priority: Option<Priority>) -> rusqlite::Result<()> {
+        let (org, id) = (system.organization.to_string(), system.system.to_string());
+        match priority {
+            Some(p) => self.connection.execute(
+                "INSERT OR REPLACE INTO priorities (organization_id, system_id, priority) VALUES (?1, ?2, ?3)",
+                params![org, id, p.key()],
+            )?,
+            None => self
+                .connection
+                .execute("DELETE FROM priorities WHERE organization_id = ?1 AND system_id = ?2", params![org, id])?,
+        };
+        Ok(())
+    }
+
+    /// The priorities set by hand.
+    pub fn priorities(&self) -> rusqlite::Result<Vec<(SystemRef, Priority)>> {
+        let mut statement = self.connection.prepare("SELECT organization_id, system_id, priority FROM priorities")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))?;
+        Ok(rows
+            .filter_map(Result::ok)
+            .filter_map(|(org, system, priority)| {
+                let system = SystemRef { organization: org.parse().ok()?, system: system.parse().ok()? };
+                Some((system, Priority::from_key(&priority)?))
+            })
+            .collect())
+    }
+}
+
 fn parse_state(text: &str) -> ApiState {
     serde_json::from_value(serde_json::Value::String(text.to_string())).unwrap_or(ApiState::Unknown)
 }
@@ -366,6 +482,34 @@ mod tests {
                 (parse_time(&t1.to_rfc3339()), Some(ApiState::NoConnection))
             ]
         );
+    }
+
+    #[test]
+    fn acknowledgements_and_priorities_survive_reopening_until_ended() {
+        let path = scratch("marks");
+        let org = Uuid::from_u128(99);
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut store = HistoryStore::open(&path);
+        let t0 = Utc::now();
+        monitor.record(org, &document(&[(1, "Ziine", ApiState::NoConnection), (2, "Tokyo", ApiState::Ok)]), t0);
+        let ziine = SystemRef { organization: org, system: Uuid::from_u128(1) };
+        let tokyo = SystemRef { organization: org, system: Uuid::from_u128(2) };
+        let ack =
+            Acknowledgement { by: "alice".into(), at: parse_time(&t0.to_rfc3339()), state: ApiState::NoConnection };
+        store.acknowledge(&monitor.view().organizations[0], ziine, &ack).unwrap();
+        store.set_priority(ziine, Some(Priority::OnAir)).unwrap();
+        store.set_priority(tokyo, Some(Priority::Lab)).unwrap();
+        store.set_priority(tokyo, None).unwrap();
+        drop(store);
+
+        let mut store = HistoryStore::open(&path);
+        assert_eq!(store.acknowledgements().unwrap(), vec![(ziine, ack)]);
+        assert_eq!(store.priorities().unwrap(), vec![(ziine, Priority::OnAir)]);
+        let lines = store.entries("", 10).unwrap();
+        assert_eq!(lines[0].text, "Acknowledged by alice");
+        assert_eq!(lines[0].system_name.as_deref(), Some("Ziine"));
+        store.end_acknowledgements(&[ziine]).unwrap();
+        assert_eq!(store.acknowledgements().unwrap(), vec![]);
     }
 
     #[test]
