@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::ago::ago;
 use crate::api::ApiState;
 use crate::poll::PollErrorKind;
+use crate::priority::Priority;
 use crate::transitions::{Change, Transition};
 use crate::view::{OrgView, SystemView, View};
 use crate::wording::{capitalized, Attention};
@@ -199,7 +200,12 @@ impl AlertPolicy {
             self.unknown_group(org, &mut alerts);
         }
         self.lasting_failure(org, now, &mut alerts);
-        let alerts: Vec<Alert> = alerts.into_iter().filter(|a| !self.silenced(a, now, local_time)).collect();
+        let alerts: Vec<Alert> = alerts
+            .into_iter()
+            .map(|alert| weighed(alert, org))
+            .filter(|(alert, priority)| !self.silenced(alert, *priority, now, local_time))
+            .map(|(alert, _)| alert)
+            .collect();
         summarize(org, alerts)
     }
 
@@ -516,9 +522,13 @@ impl AlertPolicy {
         });
     }
 
-    fn silenced(&self, alert: &Alert, now: DateTime<Utc>, local_time: NaiveTime) -> bool {
-        let paused = self.paused_until(now).is_some();
+    /// Muted by hand (snoozed) always; paused or in quiet hours, unless on air.
+    fn silenced(&self, alert: &Alert, priority: Priority, now: DateTime<Utc>, local_time: NaiveTime) -> bool {
         let snoozed = alert.system.and_then(|s| self.snoozed.get(&s)).is_some_and(|until| now < *until);
+        if priority == Priority::OnAir {
+            return snoozed;
+        }
+        let paused = self.paused_until(now).is_some();
         let quiet = self.settings.quiet_hours.is_some_and(|(from, to)| {
             if from <= to {
                 from <= local_time && local_time < to
@@ -528,6 +538,22 @@ impl AlertPolicy {
         });
         paused || snoozed || quiet
     }
+}
+
+/// The alert with its urgency set by its system's priority (on air: one
+/// step more urgent; lab: low), and that priority.
+fn weighed(mut alert: Alert, org: &OrgView) -> (Alert, Priority) {
+    let priority = alert
+        .system
+        .and_then(|s| org.systems.iter().find(|v| v.id == s.system))
+        .map_or(Priority::Normal, |v| v.priority);
+    alert.urgency = match (priority, alert.urgency) {
+        (Priority::OnAir, Urgency::Low) => Urgency::Normal,
+        (Priority::OnAir, _) => Urgency::Critical,
+        (Priority::Lab, _) => Urgency::Low,
+        (Priority::Normal, urgency) => urgency,
+    };
+    (alert, priority)
 }
 
 /// "2 of 12 systems need attention".
@@ -783,6 +809,37 @@ mod tests {
         assert_eq!(run.poll_states(&[(1, "Ziine", Ok), (2, "Tokyo", NoConnection)]), vec![]);
         run.local_time = NaiveTime::from_hms_opt(7, 0, 0).unwrap();
         assert_eq!(summaries(&run.poll_states(&[(1, "Ziine", Ok), (2, "Tokyo", Ok)])), ["Tokyo is back online"]);
+    }
+
+    #[test]
+    fn priority_sets_the_urgency_and_on_air_gets_through_quiet_hours_and_a_pause_but_not_a_mute() {
+        let steady = AlertSettings { flap_changes: 100, ..AlertSettings::default() };
+        let mut run = Run::with(steady, vec![system(1, "Playout", Ok), system(2, "Encoder", Ok), system(3, "Lab", Ok)]);
+        let at_system = |n| SystemRef { organization: org_id(), system: uuid::Uuid::from_u128(n) };
+        run.monitor.set_priority(at_system(1), Some(crate::priority::Priority::OnAir));
+        run.monitor.set_priority(at_system(3), Some(crate::priority::Priority::Lab));
+        let states = |s: ApiState| [(1, "Playout", s), (2, "Encoder", s), (3, "Lab", s)];
+        let down = run.poll_states(&states(DmsNotResponding));
+        let urgencies: Vec<(&str, Urgency)> = down.iter().map(|a| (a.summary.as_str(), a.urgency)).collect();
+        assert_eq!(
+            urgencies,
+            [
+                ("Playout: Cloud connection valid, DMS not responding", Urgency::Critical),
+                ("Encoder: Cloud connection valid, DMS not responding", Urgency::Normal),
+                ("Lab: Cloud connection valid, DMS not responding", Urgency::Low),
+            ]
+        );
+        let back = run.poll_states(&states(Ok));
+        assert_eq!(back.iter().map(|a| a.urgency).collect::<Vec<_>>(), [Urgency::Normal, Urgency::Low, Urgency::Low]);
+
+        run.policy.pause(Some(at(600)));
+        run.policy.settings.quiet_hours =
+            Some((NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
+        run.local_time = NaiveTime::from_hms_opt(23, 30, 0).unwrap();
+        let night = run.poll_states(&states(NoConnection));
+        assert_eq!(summaries(&night), ["Playout: No connection to dataminer.services"], "only on air gets through");
+        run.policy.snooze(at_system(1), at(600));
+        assert_eq!(run.poll_states(&states(Ok)), vec![], "muted by hand, even on air");
     }
 
     #[test]

@@ -20,6 +20,10 @@
 //! key_env = "DMS_TRAY_SKYLINE_KEY"
 //! allowed_remote_hosts = ["127.0.0.1:8080"]
 //!
+//! [[organizations.priority]]
+//! pattern = "*Playout*"
+//! level = "on-air"
+//!
 //! [notifications]
 //! redundancy = false
 //! quiet_hours = "22:00-07:00"
@@ -40,6 +44,7 @@ use url::{Host, Url};
 use uuid::Uuid;
 
 use crate::alerts::AlertSettings;
+use crate::priority::{Priority, PriorityRule};
 
 /// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -123,6 +128,8 @@ pub struct OrganizationConfig {
     pub allowed_remote_hosts: Vec<String>,
     /// This organization's proxy (`proxy`), over the file's.
     pub proxy: Option<Url>,
+    /// `[[organizations.priority]]`: name patterns and their priority, in order.
+    pub priority_rules: Vec<PriorityRule>,
 }
 
 impl Config {
@@ -360,6 +367,17 @@ struct RawOrganization {
     key_keyring: Option<Spanned<Value>>,
     allowed_remote_hosts: Option<List<Value>>,
     proxy: Option<Spanned<Value>>,
+    priority: Option<List<RawPriority>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "each priority entry must be a table; write [[organizations.priority]] followed by pattern = \"*Playout*\" and level = \"on-air\""
+)]
+struct RawPriority {
+    pattern: Option<Spanned<Value>>,
+    level: Option<Spanned<Value>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -391,6 +409,10 @@ trait ListItem {
 
 impl ListItem for RawOrganization {
     const LIST_EXPECTING: &'static str = "organizations must be an array of tables; start each organization with its own [[organizations]] line (two pairs of brackets)";
+}
+
+impl ListItem for RawPriority {
+    const LIST_EXPECTING: &'static str = "priority must be an array of tables; write each rule as [[organizations.priority]] (two pairs of brackets) after its organization, followed by pattern = \"*Playout*\" and level = \"on-air\"";
 }
 
 impl ListItem for Value {
@@ -613,7 +635,11 @@ fn organization(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<(Or
         Some(list) => list.0.iter().map(remote_host).collect::<Result<_, _>>()?,
     };
     let proxy = org.proxy.as_ref().map(proxy_url).transpose()?;
-    let org = OrganizationConfig { name, api_url, id, key, allowed_remote_hosts, proxy };
+    let priority_rules = match &org.priority {
+        None => Vec::new(),
+        Some(list) => list.0.iter().map(priority_rule).collect::<Result<_, _>>()?,
+    };
+    let org = OrganizationConfig { name, api_url, id, key, allowed_remote_hosts, proxy, priority_rules };
     Ok((org, id_value.span().start))
 }
 
@@ -722,6 +748,28 @@ fn key_source(raw: &Spanned<RawOrganization>, config_dir: &Path) -> Result<KeySo
             Ok(KeySource::File(config_dir.join(file)))
         }
     }
+}
+
+/// One `[[organizations.priority]]` rule.
+fn priority_rule(raw: &Spanned<RawPriority>) -> Result<PriorityRule, Fail> {
+    let example = "[[organizations.priority]] with pattern = \"*Playout*\" and level = \"on-air\"";
+    let rule = raw.get_ref();
+    let pattern = rule.pattern.as_ref().ok_or_else(|| {
+        fail(raw, format!("this priority rule has no pattern; write {example} (* matches any text, ? one character)."))
+    })?;
+    let pattern = string(pattern, "pattern", "pattern = \"*Playout*\"").and_then(|text| match text.trim() {
+        "" => Err(fail(pattern, "pattern is empty; write the system names it applies to, such as pattern = \"*Playout*\" (* matches any text, ? one character).")),
+        text => Ok(text.to_owned()),
+    })?;
+    let level = rule
+        .level
+        .as_ref()
+        .ok_or_else(|| fail(raw, format!("this priority rule has no level; write {example}.")))?;
+    let key = string(level, "level", "level = \"on-air\"")?;
+    let level = Priority::from_key(key).ok_or_else(|| {
+        fail(level, format!("level {key:?} is not a priority; write \"on-air\", \"normal\" or \"lab\"."))
+    })?;
+    Ok(PriorityRule { pattern, level })
 }
 
 fn remote_host(value: &Spanned<Value>) -> Result<String, Fail> {
@@ -995,6 +1043,7 @@ key_env = "DMS_KEY"
                             "[::1]:9000".into()
                         ],
                         proxy: None,
+                        priority_rules: vec![],
                     },
                     OrganizationConfig {
                         name: None,
@@ -1003,6 +1052,7 @@ key_env = "DMS_KEY"
                         key: KeySource::Env("DMS_KEY".into()),
                         allowed_remote_hosts: vec![],
                         proxy: None,
+                        priority_rules: vec![],
                     },
                 ],
                 notifications: AlertSettings::default(),
@@ -1414,6 +1464,40 @@ quiet_hours = "22:00-07:30""#,
             "unknown must be true or false, not an integer; write unknown = true to be notified or unknown = false to stay quiet",
         );
         assert_error(&notifications("organization = \"yes\""), 7, "organization must be true or false, not a string");
+    }
+
+    #[test]
+    fn priority_rules_are_read_in_order() {
+        let text = org("key = \"k\"\n[[organizations.priority]]\npattern = \"*Playout*\"\nlevel = \"on-air\"\n\n[[organizations.priority]]\npattern = \"Lab-?\"\nlevel = \"lab\"");
+        let rules = &ok(&text).organizations[0].priority_rules;
+        assert_eq!(
+            rules,
+            &vec![
+                PriorityRule { pattern: "*Playout*".into(), level: Priority::OnAir },
+                PriorityRule { pattern: "Lab-?".into(), level: Priority::Lab },
+            ]
+        );
+        assert_eq!(ok(&org("key = \"k\"")).organizations[0].priority_rules, vec![]);
+    }
+
+    #[test]
+    fn priority_rule_errors() {
+        let rule = |lines: &str| org(&format!("key = \"k\"\n[[organizations.priority]]\n{lines}"));
+        assert_error(
+            &rule("pattern = \"*Playout*\"\nlevel = \"urgent\""),
+            7,
+            "level \"urgent\" is not a priority; write \"on-air\", \"normal\" or \"lab\"",
+        );
+        assert_error(&rule("level = \"lab\""), 5, "this priority rule has no pattern; write [[organizations.priority]]");
+        assert_error(&rule("pattern = \"Lab*\""), 5, "this priority rule has no level");
+        assert_error(&rule("pattern = \" \"\nlevel = \"lab\""), 6, "pattern is empty");
+        assert_error(&rule("pattern = 3\nlevel = \"lab\""), 6, "pattern must be a string in double quotes, not an integer");
+        assert_error(&rule("pattern = \"x\"\nlevel = \"lab\"\ncolour = \"red\""), 8, "unknown key `colour`");
+        assert_error(
+            &org("key = \"k\"\npriority = \"on-air\""),
+            5,
+            "priority must be an array of tables; write each rule as [[organizations.priority]]",
+        );
     }
 
     #[test]

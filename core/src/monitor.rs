@@ -2,21 +2,38 @@
 //! outcomes, get back the new view and the transitions they caused.
 //!
 //! This is the one place where poll → snapshot → transitions happens; the
-//! shell only carries outcomes in and views and transitions out.
+//! shell only carries outcomes in and views and transitions out. The
+//! marks people put on systems (priorities, acknowledgements) are kept here
+//! too, so that every view already carries them.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
+use crate::alerts::SystemRef;
 use crate::poll::PollOutcome;
+use crate::priority::{Priorities, Priority};
 use crate::transitions::{diff_organization, Transition};
-use crate::view::{OrgSnapshot, View};
+use crate::view::{OrgSnapshot, OrgView, View};
 
 #[derive(Debug, Clone)]
 pub struct Monitor {
     snapshots: Vec<OrgSnapshot>,
     view: View,
+    priorities: Priorities,
+    acknowledgements: HashMap<SystemRef, Acknowledgement>,
+}
+
+/// Why an outage cannot be acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AcknowledgeError {
+    #[error("that system is no longer shown")]
+    NoSuchSystem,
+    #[error("{name} is connected: there is no outage to acknowledge")]
+    NoOutage { name: String },
 }
 
 impl Monitor {
@@ -26,12 +43,67 @@ impl Monitor {
         let snapshots: Vec<OrgSnapshot> =
             organizations.into_iter().map(|(id, name)| OrgSnapshot::new(id, name)).collect();
         let view = View { organizations: snapshots.iter().map(OrgSnapshot::view).collect() };
-        Monitor { snapshots, view }
+        Monitor { snapshots, view, priorities: Priorities::default(), acknowledgements: HashMap::new() }
     }
 
-    /// A monitor of every organization of a configuration.
+    /// A monitor of every organization of a configuration, with its priority patterns.
     pub fn of(config: &crate::config::Config) -> Self {
-        Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())))
+        let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
+        monitor.priorities.rules =
+            config.organizations.iter().map(|o| (o.id, o.priority_rules.clone())).collect();
+        monitor
+    }
+
+    /// Takes the marks kept from before (the history's): the priorities set by
+    /// hand, and the acknowledgements, which hold only while their system
+    /// stays in the state acknowledged.
+    pub fn restore_marks(
+        &mut self,
+        priorities: impl IntoIterator<Item = (SystemRef, Priority)>,
+        acknowledgements: impl IntoIterator<Item = (SystemRef, Acknowledgement)>,
+    ) {
+        self.priorities.by_hand.extend(priorities);
+        self.acknowledgements.extend(acknowledgements);
+        self.apply_marks_to_all();
+    }
+
+    /// Sets a system's priority by hand; `None` leaves it to the patterns.
+    pub fn set_priority(&mut self, system: SystemRef, priority: Option<Priority>) {
+        match priority {
+            Some(p) => self.priorities.by_hand.insert(system, p),
+            None => self.priorities.by_hand.remove(&system),
+        };
+        self.apply_marks_to_all();
+    }
+
+    /// Acknowledges the outage `system` is in, as `by` at `at`.
+    pub fn acknowledge(
+        &mut self,
+        system: SystemRef,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Acknowledgement, AcknowledgeError> {
+        let view = self
+            .view
+            .organizations
+            .iter()
+            .filter(|o| o.id == system.organization)
+            .flat_map(|o| &o.systems)
+            .find(|s| s.id == system.system)
+            .ok_or(AcknowledgeError::NoSuchSystem)?;
+        if !Acknowledgement::can_acknowledge(view.state) {
+            return Err(AcknowledgeError::NoOutage { name: view.name.clone() });
+        }
+        let ack = Acknowledgement { by: by.to_string(), at, state: view.state };
+        self.acknowledgements.insert(system, ack.clone());
+        self.apply_marks_to_all();
+        Ok(ack)
+    }
+
+    fn apply_marks_to_all(&mut self) {
+        for org in &mut self.view.organizations {
+            apply_marks(org, &self.priorities, &mut self.acknowledgements);
+        }
     }
 
     pub fn view(&self) -> &View {
@@ -89,11 +161,36 @@ impl Monitor {
             self.view.organizations[index].last_good_at = Some(at);
             return Recorded::default();
         }
-        let next = snapshot.view();
+        let mut next = snapshot.view();
+        let ended_acknowledgements = apply_marks(&mut next, &self.priorities, &mut self.acknowledgements);
         let transitions = diff_organization(&self.view.organizations[index], &next, at);
         self.view.organizations[index] = next;
-        Recorded { transitions, view_changed: true }
+        Recorded { transitions, view_changed: true, ended_acknowledgements }
     }
+}
+
+/// Puts each system's priority and acknowledgement on it, and drops the
+/// acknowledgements that no longer hold (returned, for the shell to forget).
+fn apply_marks(
+    org: &mut OrgView,
+    priorities: &Priorities,
+    acknowledgements: &mut HashMap<SystemRef, Acknowledgement>,
+) -> Vec<SystemRef> {
+    let mut ended = Vec::new();
+    for system in &mut org.systems {
+        let key = SystemRef { organization: org.id, system: system.id };
+        system.priority = priorities.of(key, &system.name);
+        system.acknowledged = match acknowledgements.get(&key) {
+            Some(ack) if ack.holds_in(system.state) => Some(ack.clone()),
+            Some(_) => {
+                acknowledgements.remove(&key);
+                ended.push(key);
+                None
+            }
+            None => None,
+        };
+    }
+    ended
 }
 
 /// What one poll changed.
@@ -102,6 +199,8 @@ pub struct Recorded {
     pub transitions: Vec<Transition>,
     /// Anything but the time of the last good data changed in the view.
     pub view_changed: bool,
+    /// Acknowledgements that ended, their systems having changed state.
+    pub ended_acknowledgements: Vec<SystemRef>,
 }
 
 #[cfg(test)]
@@ -197,6 +296,55 @@ mod tests {
         // A failure that already shows the states as unknown is not stale on top.
         monitor.record(org_id(), &crate::view::tests::failed(PollErrorKind::ServiceError), at(2));
         assert_eq!(monitor.next_stale_at(MINUTE), None);
+    }
+
+    #[test]
+    fn an_acknowledgement_holds_through_a_passing_unknown_and_ends_with_the_outage() {
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        let ziine = SystemRef { organization: org_id(), system: Uuid::from_u128(1) };
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(0));
+        assert_eq!(
+            monitor.acknowledge(ziine, "alice", at(1)),
+            Err(AcknowledgeError::NoOutage { name: "Ziine".into() })
+        );
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::NoConnection)]), at(2));
+        let ack = monitor.acknowledge(ziine, "alice", at(3)).unwrap();
+        assert_eq!((ack.by.as_str(), ack.state), ("alice", ApiState::NoConnection));
+        assert_eq!(monitor.view().organizations[0].systems[0].acknowledged, Some(ack.clone()));
+        let hiccup = monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Unknown)]), at(4));
+        assert_eq!(hiccup.ended_acknowledgements, vec![]);
+        let back = monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::Ok)]), at(5));
+        assert_eq!(back.ended_acknowledgements, vec![ziine]);
+        assert_eq!(monitor.view().organizations[0].systems[0].acknowledged, None);
+        monitor.record(org_id(), &fresh(vec![system(1, "Ziine", ApiState::NoConnection)]), at(6));
+        assert_eq!(monitor.view().organizations[0].systems[0].acknowledged, None, "a new outage is not acknowledged");
+        let unknown = SystemRef { organization: org_id(), system: Uuid::from_u128(9) };
+        assert_eq!(monitor.acknowledge(unknown, "alice", at(7)), Err(AcknowledgeError::NoSuchSystem));
+    }
+
+    #[test]
+    fn restored_marks_apply_and_a_stale_acknowledgement_ends_at_the_first_poll() {
+        let mut monitor = Monitor::new([(org_id(), None)]);
+        let ziine = SystemRef { organization: org_id(), system: Uuid::from_u128(1) };
+        let tokyo = SystemRef { organization: org_id(), system: Uuid::from_u128(2) };
+        let ack = |state| Acknowledgement { by: "bob".into(), at: at(0), state };
+        monitor.restore_marks(
+            [(ziine, Priority::OnAir)],
+            [(ziine, ack(ApiState::DmsNotResponding)), (tokyo, ack(ApiState::NoConnection))],
+        );
+        let first = monitor.record(
+            org_id(),
+            &fresh(vec![system(1, "Ziine", ApiState::DmsNotResponding), system(2, "Tokyo", ApiState::Ok)]),
+            at(1),
+        );
+        assert_eq!(first.ended_acknowledgements, vec![tokyo], "Tokyo recovered while dms-tray was not running");
+        let systems = &monitor.view().organizations[0].systems;
+        assert_eq!((systems[0].priority, systems[0].acknowledged.is_some()), (Priority::OnAir, true));
+        assert_eq!((systems[1].priority, systems[1].acknowledged.is_some()), (Priority::Normal, false));
+        monitor.set_priority(ziine, None);
+        assert_eq!(monitor.view().organizations[0].systems[0].priority, Priority::Normal);
+        monitor.set_priority(tokyo, Some(Priority::Lab));
+        assert_eq!(monitor.view().organizations[0].systems[1].priority, Priority::Lab);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The popup's model: the view as the popup renders it, with systems
-//! sorted by severity then name, state texts in the words of
+//! sorted by acknowledgement, priority, severity then name, state texts in the words of
 //! dataminer.services, and whether each row's remote access may be opened.
 //! The popup asks for it once on open and then receives it on every change.
 
@@ -9,12 +9,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
 use crate::alerts::SystemRef;
 use crate::api::{CloudGateways, SystemKind};
 use crate::config::OrganizationConfig;
 use crate::menu::home_url;
+use crate::priority::Priority;
 use crate::remote::{remote_target, RemoteApp};
-use crate::report::attention_rank;
+use crate::report::reading_order;
 use crate::tray::{tooltip, tray_look, TrayLevel};
 use crate::view::{OrgError, OrgView, SystemView, View};
 use crate::wording::Attention;
@@ -76,6 +78,11 @@ pub struct SystemModel {
     pub remote: RemoteModel,
     /// Changing state too often to be told each time.
     pub flapping: bool,
+    pub priority: Priority,
+    /// Who acknowledged its outage, and when.
+    pub acknowledged: Option<Acknowledgement>,
+    /// In an outage nobody has acknowledged yet.
+    pub acknowledgeable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,7 +121,7 @@ pub fn popup_model(
 
 fn org_model(org: &OrgView, config: Option<&OrganizationConfig>, flapping: &dyn Fn(SystemRef) -> bool) -> OrgModel {
     let mut systems: Vec<&SystemView> = org.systems.iter().collect();
-    systems.sort_by_cached_key(|s| (attention_rank(s), s.name.to_lowercase(), s.id));
+    systems.sort_by_cached_key(|s| (reading_order(s), s.name.to_lowercase(), s.id));
     let attention = Attention::of(&org.systems);
     OrgModel {
         id: org.id,
@@ -173,6 +180,9 @@ fn system_model(system: &SystemView, config: Option<&OrganizationConfig>, flappi
         data_miner_version: system.data_miner_version.clone(),
         remote,
         flapping,
+        priority: system.priority,
+        acknowledged: system.acknowledged.clone(),
+        acknowledgeable: Acknowledgement::can_acknowledge(system.state) && system.acknowledged.is_none(),
     }
 }
 
@@ -193,6 +203,7 @@ mod tests {
             key: KeySource::Inline("k".into()),
             allowed_remote_hosts: vec![],
             proxy: None,
+            priority_rules: vec![],
         }
     }
 

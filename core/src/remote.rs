@@ -75,6 +75,8 @@ mod tests {
             cloud_gateways: CloudGateways { connected: 1, total: 1 },
             remote_access: RemoteAccess { enabled, url: url.map(str::to_owned) },
             data_miner_version: None,
+            priority: Default::default(),
+            acknowledged: None,
         }
     }
 
@@ -86,6 +88,7 @@ mod tests {
             key: KeySource::Inline("k".into()),
             allowed_remote_hosts: allowed.iter().map(|h| h.to_string()).collect(),
             proxy: None,
+            priority_rules: vec![],
         }
     }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::ago::ago;
 use crate::api::{ApiState, CloudGateways};
 use crate::poll::PollErrorKind;
+use crate::priority::Priority;
 use crate::view::{OrgView, SystemView, View};
 use crate::wording::{capitalized, Attention};
 
@@ -88,6 +89,15 @@ struct SystemJson {
     last_seen_online: Option<DateTime<Utc>>,
     cloud_gateways: CloudGateways,
     remote_access_url: Option<String>,
+    priority: Priority,
+    /// Who acknowledged the outage and when; `null` when nobody has.
+    acknowledged: Option<AcknowledgedJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct AcknowledgedJson {
+    by: String,
+    at: DateTime<Utc>,
 }
 
 pub fn status_json(view: &View) -> StatusJson {
@@ -109,6 +119,8 @@ pub fn status_json(view: &View) -> StatusJson {
                         last_seen_online: s.last_seen_online,
                         cloud_gateways: s.cloud_gateways,
                         remote_access_url: remote_access_url(s).map(str::to_owned),
+                        priority: s.priority,
+                        acknowledged: s.acknowledged.as_ref().map(|a| AcknowledgedJson { by: a.by.clone(), at: a.at }),
                     })
                     .collect(),
             })
@@ -131,10 +143,9 @@ pub fn status_table(view: &View, now: DateTime<Utc>) -> String {
     for org in &view.organizations {
         write_organization(&mut out, org, now);
     }
-    let systems: Vec<&SystemView> = view.organizations.iter().flat_map(|o| &o.systems).collect();
-    let attention = systems.iter().filter(|s| s.needs_attention()).count();
     let failing = view.organizations.iter().filter(|o| o.error.is_some()).count();
-    let _ = write!(out, "{}", capitalized(&Attention { attention, total: systems.len() }.sentence()));
+    let attention = Attention::of(view.organizations.iter().flat_map(|o| &o.systems));
+    let _ = write!(out, "{}", capitalized(&attention.sentence()));
     if failing > 0 {
         let _ = write!(out, "; {failing} organization{} could not be polled", plural(failing));
     }
@@ -162,7 +173,7 @@ fn write_organization(out: &mut String, org: &OrgView, now: DateTime<Utc>) {
         );
     }
     let mut systems: Vec<&SystemView> = org.systems.iter().collect();
-    systems.sort_by_key(|s| (attention_rank(s), s.name.to_lowercase()));
+    systems.sort_by_key(|s| (reading_order(s), s.name.to_lowercase()));
     let rows: Vec<[String; 5]> = systems
         .iter()
         .map(|s| {
@@ -193,6 +204,18 @@ fn write_organization(out: &mut String, org: &OrgView, now: DateTime<Utc>) {
     if org.systems.is_empty() && org.error.is_none() {
         let _ = writeln!(out, "  (no systems)");
     }
+}
+
+/// The order the popup and the table list systems in: problems nobody has
+/// acknowledged, then acknowledged ones, then the rest; within each, on
+/// air before normal before lab, then by [`attention_rank`].
+pub fn reading_order(system: &SystemView) -> (u8, Priority, u8) {
+    let group = match (system.needs_attention(), system.acknowledged.is_some()) {
+        (true, false) => 0,
+        (true, true) => 1,
+        (false, _) => 2,
+    };
+    (group, system.priority, attention_rank(system))
 }
 
 /// The order a user reads problems in: no connection, not responding,
@@ -269,7 +292,9 @@ mod tests {
         assert_eq!(system["cloudGateways"]["connected"], 1);
         assert_eq!(system["remoteAccessUrl"], "https://ziine-skyline.on.dataminer.services/");
         let keys: Vec<&String> = system.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 6, "{keys:?}");
+        assert_eq!(system["priority"], "normal");
+        assert_eq!(system["acknowledged"], serde_json::Value::Null);
+        assert_eq!(keys.len(), 8, "{keys:?}");
     }
 
     #[test]

@@ -43,8 +43,18 @@ impl TrayLevel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct TrayLook {
     pub level: TrayLevel,
-    /// Systems that need attention; 0 shows no count.
+    /// Systems that need attention and are not acknowledged; while any of
+    /// them is on air, only those on air. 0 shows no count.
     pub count: u32,
+    /// The count is of on-air systems (an on-air badge).
+    pub on_air: bool,
+}
+
+impl TrayLook {
+    /// A look without a count.
+    pub fn plain(level: TrayLevel) -> TrayLook {
+        TrayLook { level, count: 0, on_air: false }
+    }
 }
 
 fn system_level(system: &SystemView) -> TrayLevel {
@@ -57,20 +67,23 @@ fn system_level(system: &SystemView) -> TrayLevel {
     }
 }
 
-/// The worst look over all organizations.
+/// The worst look over all organizations. An acknowledged outage still
+/// colours the icon (the system is still down) but leaves the count.
 pub fn tray_look(view: &View) -> TrayLook {
     if view.organizations.is_empty() {
-        return TrayLook { level: TrayLevel::NoOrganizations, count: 0 };
+        return TrayLook::plain(TrayLevel::NoOrganizations);
     }
     let systems = || view.organizations.iter().flat_map(|o| &o.systems);
-    let count = systems().filter(|s| s.needs_attention()).count() as u32;
+    let attention = Attention::of(systems());
+    let on_air = attention.on_air > 0;
+    let count = if on_air { attention.on_air } else { attention.attention } as u32;
     let org_level = view.organizations.iter().map(|org| match &org.error {
         Some(error) if !error.kind.keeps_last_states() => TrayLevel::OrganizationError,
         _ if !org.has_data() || org.updating => TrayLevel::Starting,
         _ => TrayLevel::Ok,
     });
     let level = org_level.chain(systems().map(system_level)).max().unwrap_or(TrayLevel::Ok);
-    TrayLook { level, count }
+    TrayLook { level, count, on_air }
 }
 
 /// The tray's title while the configuration file cannot be used (the
@@ -182,17 +195,41 @@ mod tests {
             (view(&[&[fresh(vec![system(1, "A", Ok)])], &[]]), TrayLevel::Starting, 0),
         ];
         for (view, level, count) in cases {
-            assert_eq!(tray_look(&view), TrayLook { level, count }, "{view:?}");
+            assert_eq!(tray_look(&view), TrayLook { level, count, on_air: false }, "{view:?}");
         }
     }
 
     #[test]
     fn a_failing_organization_shows_its_systems_as_unknown_and_itself_as_an_error() {
         let v = view(&[&[fresh(vec![system(1, "A", Ok)]), failed(PollErrorKind::ServiceError)]]);
-        assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::OrganizationError, count: 1 });
+        assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::OrganizationError, count: 1, on_air: false });
         // A rate limit keeps the last states and is no alarm of its own.
         let v = view(&[&[fresh(vec![system(1, "A", Ok)]), failed(PollErrorKind::RateLimited)]]);
-        assert_eq!(tray_look(&v), TrayLook { level: TrayLevel::Ok, count: 0 });
+        assert_eq!(tray_look(&v), TrayLook::plain(TrayLevel::Ok));
+    }
+
+    #[test]
+    fn acknowledged_outages_leave_the_count_and_on_air_problems_are_counted_apart() {
+        use crate::alerts::SystemRef;
+        use crate::priority::Priority;
+        let mut monitor = crate::monitor::Monitor::new([(org_id(), None)]);
+        let at_system = |n| SystemRef { organization: org_id(), system: Uuid::from_u128(n) };
+        let systems = vec![system(1, "A", NoConnection), system(2, "B", DmsNotResponding), system(3, "C", Ok)];
+        monitor.record(org_id(), &fresh(systems), at(0));
+        assert_eq!(tray_look(monitor.view()), TrayLook { level: TrayLevel::NoConnection, count: 2, on_air: false });
+        monitor.acknowledge(at_system(1), "alice", at(1)).unwrap();
+        assert_eq!(
+            tray_look(monitor.view()),
+            TrayLook { level: TrayLevel::NoConnection, count: 1, on_air: false },
+            "still red: the system is still down"
+        );
+        assert_eq!(tooltip(monitor.view()), "dms-tray — 1 of 3 systems needs attention, 1 acknowledged");
+        monitor.set_priority(at_system(2), Some(Priority::OnAir));
+        monitor.record(org_id(), &fresh(vec![system(1, "A", NoConnection), system(2, "B", DmsNotResponding), system(3, "C", Unknown)]), at(2));
+        assert_eq!(tray_look(monitor.view()), TrayLook { level: TrayLevel::NoConnection, count: 1, on_air: true });
+        assert_eq!(tooltip(monitor.view()), "dms-tray — 2 of 3 systems need attention (1 on air), 1 acknowledged");
+        monitor.acknowledge(at_system(2), "alice", at(3)).unwrap();
+        assert_eq!(tray_look(monitor.view()), TrayLook { level: TrayLevel::NoConnection, count: 1, on_air: false });
     }
 
     #[test]

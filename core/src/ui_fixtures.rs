@@ -10,12 +10,14 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
 use crate::alerts::AlertSettings;
 use crate::api::{ApiState, CloudGateways, System};
 use crate::config::{KeySource, OrganizationConfig, MIN_POLL_INTERVAL};
 use crate::history::{entry, strip};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
 use crate::popup::popup_model;
+use crate::priority::Priority;
 use crate::settings::{pasted_key, poll_interval, NotificationChoices, OrganizationKey, SettingsModel};
 use crate::transitions::{Change, Named, Transition};
 use crate::view::tests::{document, system};
@@ -52,6 +54,7 @@ fn config(id: Uuid, name: Option<&str>) -> OrganizationConfig {
         key: KeySource::Inline("key".into()),
         allowed_remote_hosts: vec![],
         proxy: None,
+        priority_rules: vec![],
     }
 }
 
@@ -89,7 +92,19 @@ fn contract() -> serde_json::Value {
         retry_after: None,
     };
     second.record(&PollOutcome::Failed(rejected), now() - Duration::minutes(5));
-    let view = View { organizations: vec![first.view(), second.view()] };
+    let mut view = View { organizations: vec![first.view(), second.view()] };
+    // Tokyo MCR and Brussels Playout are on air, the Lab is a lab; Ziine's outage is acknowledged.
+    for system in &mut view.organizations[0].systems {
+        match system.name.as_str() {
+            "Tokyo MCR" | "Brussels Playout" => system.priority = Priority::OnAir,
+            "Ziine" => {
+                system.acknowledged =
+                    Some(Acknowledgement { by: "alice".into(), at: now() - Duration::minutes(4), state: system.state })
+            }
+            _ => {}
+        }
+    }
+    view.organizations[1].systems[0].priority = Priority::Lab;
     let organizations = [config(skyline, None), config(broken, Some("Broken"))];
     let model = popup_model(&view, &organizations, now(), None, &|_| false);
 

@@ -13,9 +13,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
 use crate::ago::ago;
 use crate::api::{ApiState, CloudGateways, RemoteAccess, SystemKind, SystemsDocument};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
+use crate::priority::Priority;
 use crate::schedule::server_delay;
 
 /// Everything known of one organization after its latest poll.
@@ -158,6 +160,8 @@ impl OrgSnapshot {
                         cloud_gateways: s.cloud_gateways,
                         remote_access: s.remote_access.clone(),
                         data_miner_version: s.data_miner_version.clone(),
+                        priority: Priority::Normal,
+                        acknowledged: None,
                     })
                     .collect()
             })
@@ -223,6 +227,10 @@ pub struct SystemView {
     pub cloud_gateways: CloudGateways,
     pub remote_access: RemoteAccess,
     pub data_miner_version: Option<String>,
+    /// How much it matters (set by the [`crate::monitor::Monitor`]).
+    pub priority: Priority,
+    /// The outage it is in was acknowledged (set by the monitor).
+    pub acknowledged: Option<Acknowledgement>,
 }
 
 impl SystemView {
@@ -234,6 +242,11 @@ impl SystemView {
     /// Anything a user should look at: a state other than ok, or lost redundancy.
     pub fn needs_attention(&self) -> bool {
         self.state != ApiState::Ok || self.redundancy_degraded()
+    }
+
+    /// Needs attention and nobody has acknowledged it yet: what the badge counts.
+    pub fn unacknowledged_problem(&self) -> bool {
+        self.needs_attention() && self.acknowledged.is_none()
     }
 }
 

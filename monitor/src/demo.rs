@@ -39,6 +39,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
             key: KeySource::Inline(simulator.key().to_string()),
             allowed_remote_hosts: vec![simulator.remote_host()],
             proxy: None,
+            priority_rules: vec![],
         }],
         notifications: AlertSettings::default(),
     };

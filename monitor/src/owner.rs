@@ -745,7 +745,7 @@ fn tray_content(
         description.push(format!("{POPUP_CANNOT_OPEN}: {problem}"));
     }
     let (look, title) = match config_problem {
-        Some(_) => (TrayLook { level: TrayLevel::OrganizationError, count: 0 }, CONFIG_PROBLEM_TITLE.to_string()),
+        Some(_) => (TrayLook::plain(TrayLevel::OrganizationError), CONFIG_PROBLEM_TITLE.to_string()),
         None => (tray_look(view), tooltip(view)),
     };
     TrayContent { look, title, description: description.join("\n"), menu: tray_menu(view, paused_until) }

@@ -42,6 +42,9 @@ const RED: Rgb = Rgb(0xd6, 0x40, 0x40);
 const GREY: Rgb = Rgb(0x8a, 0x8f, 0x98);
 const PURPLE: Rgb = Rgb(0x8e, 0x3b, 0x9e);
 const BADGE: Rgb = Rgb(0x20, 0x21, 0x24);
+/// The badge that counts on-air systems: the red of an on-air light, deeper
+/// than the outage red so that it stands apart from a red icon.
+const ON_AIR: Rgb = Rgb(0xb0, 0x00, 0x20);
 
 /// The icon for `look`: [`ICON_SIZE`]² pixels of straight (not
 /// premultiplied) RGBA, row by row, as `tauri::image::Image::new_owned` takes.
@@ -55,7 +58,7 @@ pub const APP_ICON_SIZES: [u32; 9] = [16, 22, 24, 32, 48, 64, 128, 256, 512];
 /// The app's icon (the desktop entry, the packages, the popup's window):
 /// the tray's all-well look, drawn at `size`² pixels of straight RGBA.
 pub fn app_icon(size: u32) -> Vec<u8> {
-    draw(TrayLook { level: TrayLevel::Ok, count: 0 }, size)
+    draw(TrayLook::plain(TrayLevel::Ok), size)
 }
 
 fn draw(look: TrayLook, size: u32) -> Vec<u8> {
@@ -65,7 +68,7 @@ fn draw(look: TrayLook, size: u32) -> Vec<u8> {
         canvas.transform = canvas.base.pre_scale(WITH_BADGE, WITH_BADGE);
         draw_level(&mut canvas, look.level);
         canvas.transform = canvas.base;
-        draw_badge(&mut canvas, look.count);
+        draw_badge(&mut canvas, look.count, if look.on_air { ON_AIR } else { BADGE });
     } else {
         draw_level(&mut canvas, look.level);
     }
@@ -187,8 +190,8 @@ const DIGIT_GAP: f32 = 2.5;
 const BADGE_PADDING: (f32, f32) = (4.5, 2.5);
 const BADGE_BORDER: f32 = 1.5;
 
-/// The count in a dark, white-bordered badge in the bottom-right corner.
-fn draw_badge(canvas: &mut Canvas, count: u32) {
+/// The count in a dark (on air: red), white-bordered badge in the bottom-right corner.
+fn draw_badge(canvas: &mut Canvas, count: u32, fill: Rgb) {
     let (digit, plus) = if count > 9 { (9, true) } else { (count, false) };
     let ink_width = DIGIT_WIDTH + if plus { DIGIT_GAP + DIGIT_STROKE + 2.0 * PLUS_ARM + DIGIT_STROKE } else { 0.0 };
     let inset = |padding: f32| padding + BADGE_BORDER + DIGIT_STROKE / 2.0;
@@ -197,7 +200,7 @@ fn draw_badge(canvas: &mut Canvas, count: u32) {
     let (left, top) = (size - ink_width - 2.0 * inset_x, size - DIGIT_HEIGHT - 2.0 * inset_y);
     canvas.rounded_rect(left, top, size, size, 8.0, WHITE);
     let inner = size - BADGE_BORDER;
-    canvas.rounded_rect(left + BADGE_BORDER, top + BADGE_BORDER, inner, inner, 8.0 - BADGE_BORDER, BADGE);
+    canvas.rounded_rect(left + BADGE_BORDER, top + BADGE_BORDER, inner, inner, 8.0 - BADGE_BORDER, fill);
     let (x, y) = (left + inset_x, top + inset_y);
     canvas.glyph(&digit_path(digit, x, y), DIGIT_STROKE);
     if plus {
@@ -383,7 +386,7 @@ mod tests {
     const PIXELS: usize = (ICON_SIZE * ICON_SIZE) as usize;
 
     fn look(level: TrayLevel, count: u32) -> TrayLook {
-        TrayLook { level, count }
+        TrayLook { level, count, on_air: false }
     }
 
     fn pixel(rgba: &[u8], x: u32, y: u32) -> [u8; 4] {
@@ -503,6 +506,18 @@ mod tests {
         }
         for level in [TrayLevel::Ok, TrayLevel::Starting, TrayLevel::NoOrganizations] {
             assert_eq!(render(look(level, 5)), render(look(level, 0)), "{level:?} shows no count");
+        }
+    }
+
+    #[test]
+    fn an_on_air_count_has_a_red_badge_of_its_own() {
+        let is = |rgb: Rgb| move |p: &[u8]| p == [rgb.0, rgb.1, rgb.2, 255];
+        for level in badge_levels() {
+            let on_air = render(TrayLook { level, count: 2, on_air: true });
+            assert!(is(ON_AIR)(&pixel(&on_air, 50, 61)), "{level:?}");
+            assert!(!on_air.chunks(4).any(is(BADGE)), "{level:?}: no dark badge");
+            let ordinary = render(look(level, 2));
+            assert!(!ordinary.chunks(4).any(is(ON_AIR)), "{level:?}: an ordinary count is not red");
         }
     }
 
