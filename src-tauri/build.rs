@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "get_history",
     "get_strip",
     "mute_system",
+    "acknowledge",
+    "set_priority",
     "store_key",
 ];
 

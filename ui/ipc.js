@@ -45,6 +45,16 @@ export const saveSettings = (pollInterval, autostart, notifications) =>
 export const muteSystem = (organizationId, systemId, hours) =>
   invoke('mute_system', { organizationId, systemId, hours });
 
+/** Acknowledges the system's outage as the local user. Rejects with a CommandError. */
+export const acknowledge = (organizationId, systemId) => invoke('acknowledge', { organizationId, systemId });
+
+/**
+ * priority: "on-air" | "normal" | "lab", or null to go back to the configuration's
+ * patterns. Rejects with a CommandError.
+ */
+export const setPriority = (organizationId, systemId, priority) =>
+  invoke('set_priority', { organizationId, systemId, priority });
+
 /**
  * Hands a pasted key to the monitor, which stores it in the OS keyring and polls with it.
  * Rejects with a CommandError whose field is "key" when the text cannot be a key.

@@ -14,6 +14,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use uuid::Uuid;
 
+use crate::acknowledge::Acknowledgement;
 use crate::ago::ago;
 use crate::api::ApiState;
 use crate::poll::PollErrorKind;
@@ -94,6 +95,8 @@ pub struct Alert {
     pub urgency: Urgency,
     /// The system it is about: its remote access opens on click, it can be snoozed.
     pub system: Option<SystemRef>,
+    /// It tells an outage, which can be acknowledged from it.
+    pub acknowledgeable: bool,
 }
 
 /// More than this many alerts from one poll become one summary.
@@ -252,6 +255,7 @@ impl AlertPolicy {
                         ),
                         urgency: Urgency::Normal,
                         system: Some(system),
+                        acknowledgeable: false,
                     });
                     return;
                 }
@@ -269,6 +273,7 @@ impl AlertPolicy {
                     body: format!("{}: Cloud Gateway redundancy degraded", org.name),
                     urgency: Urgency::Normal,
                     system: Some(system),
+                    acknowledgeable: false,
                 })
             }
             (Change::RedundancyRestored { cloud_gateways }, Some(system)) if self.settings.redundancy => {
@@ -278,6 +283,7 @@ impl AlertPolicy {
                     body: format!("{}: Cloud Gateway redundancy restored", org.name),
                     urgency: Urgency::Low,
                     system: Some(system),
+                    acknowledgeable: false,
                 })
             }
             (Change::VersionChanged { from, to }, Some(system)) => alerts.push(Alert {
@@ -286,6 +292,7 @@ impl AlertPolicy {
                 body: format!("{}: DataMiner {to}, was {from}", org.name),
                 urgency: Urgency::Low,
                 system: Some(system),
+                acknowledgeable: false,
             }),
             (Change::Added { state }, Some(system)) => {
                 self.told.insert(system, Told { state: *state, out_since: None });
@@ -296,6 +303,7 @@ impl AlertPolicy {
                         body: state.describe().to_string(),
                         urgency: Urgency::Low,
                         system: Some(system),
+                        acknowledgeable: false,
                     });
                 }
             }
@@ -308,6 +316,7 @@ impl AlertPolicy {
                         body: "It is no longer in the organization".to_string(),
                         urgency: Urgency::Low,
                         system: None,
+                        acknowledgeable: false,
                     });
                 }
             }
@@ -321,6 +330,7 @@ impl AlertPolicy {
                     body: "dms-tray cannot watch this organization until the configuration is fixed".into(),
                     urgency: Urgency::Critical,
                     system: None,
+                    acknowledgeable: false,
                 });
             }
             (Change::OrganizationRecovered { .. }, None) if self.failure_told.remove(&org.id).is_some() => {
@@ -330,6 +340,7 @@ impl AlertPolicy {
                     body: attention_line(org),
                     urgency: Urgency::Low,
                     system: None,
+                    acknowledgeable: false,
                 });
             }
             _ => {}
@@ -405,7 +416,8 @@ impl AlertPolicy {
             ),
             ApiState::Unknown => return None,
         };
-        enabled.then_some(Alert { topic, summary, body, urgency, system: Some(system) })
+        let acknowledgeable = Acknowledgement::can_acknowledge(to);
+        enabled.then_some(Alert { topic, summary, body, urgency, system: Some(system), acknowledgeable })
     }
 
     /// Systems seen for the first time are a baseline: never told as news.
@@ -468,6 +480,7 @@ impl AlertPolicy {
                 body: attention_line(org),
                 urgency: Urgency::Low,
                 system: None,
+                acknowledgeable: false,
             });
         }
         if lasting.is_empty() {
@@ -499,6 +512,7 @@ impl AlertPolicy {
             body,
             urgency: Urgency::Normal,
             system,
+            acknowledgeable: false,
         });
     }
 
@@ -519,6 +533,7 @@ impl AlertPolicy {
             body: format!("{} (since {}); its systems show as unknown", error.message, ago(error.since, now)),
             urgency: Urgency::Normal,
             system: None,
+            acknowledgeable: false,
         });
     }
 
@@ -593,6 +608,7 @@ fn summarize(org: &OrgView, alerts: Vec<Alert>) -> Vec<Alert> {
         body: format!("{}, and {} more", firsts.join("; "), alerts.len() - MAX_SEPARATE),
         urgency,
         system: None,
+        acknowledgeable: false,
     }]
 }
 

@@ -761,10 +761,8 @@ fn priority_rule(raw: &Spanned<RawPriority>) -> Result<PriorityRule, Fail> {
         "" => Err(fail(pattern, "pattern is empty; write the system names it applies to, such as pattern = \"*Playout*\" (* matches any text, ? one character).")),
         text => Ok(text.to_owned()),
     })?;
-    let level = rule
-        .level
-        .as_ref()
-        .ok_or_else(|| fail(raw, format!("this priority rule has no level; write {example}.")))?;
+    let level =
+        rule.level.as_ref().ok_or_else(|| fail(raw, format!("this priority rule has no level; write {example}.")))?;
     let key = string(level, "level", "level = \"on-air\"")?;
     let level = Priority::from_key(key).ok_or_else(|| {
         fail(level, format!("level {key:?} is not a priority; write \"on-air\", \"normal\" or \"lab\"."))
@@ -1488,10 +1486,18 @@ quiet_hours = "22:00-07:30""#,
             7,
             "level \"urgent\" is not a priority; write \"on-air\", \"normal\" or \"lab\"",
         );
-        assert_error(&rule("level = \"lab\""), 5, "this priority rule has no pattern; write [[organizations.priority]]");
+        assert_error(
+            &rule("level = \"lab\""),
+            5,
+            "this priority rule has no pattern; write [[organizations.priority]]",
+        );
         assert_error(&rule("pattern = \"Lab*\""), 5, "this priority rule has no level");
         assert_error(&rule("pattern = \" \"\nlevel = \"lab\""), 6, "pattern is empty");
-        assert_error(&rule("pattern = 3\nlevel = \"lab\""), 6, "pattern must be a string in double quotes, not an integer");
+        assert_error(
+            &rule("pattern = 3\nlevel = \"lab\""),
+            6,
+            "pattern must be a string in double quotes, not an integer",
+        );
         assert_error(&rule("pattern = \"x\"\nlevel = \"lab\"\ncolour = \"red\""), 8, "unknown key `colour`");
         assert_error(
             &org("key = \"k\"\npriority = \"on-air\""),

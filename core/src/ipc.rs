@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::history::{HistoryEntry, Strip};
 use crate::keys::PastedKey;
 use crate::popup::PopupModel;
+use crate::priority::Priority;
 use crate::remote::RemoteApp;
 use crate::settings::{NotificationChoices, SettingsModel};
 
@@ -76,6 +77,18 @@ pub enum Request {
         organization_id: Uuid,
         system_id: Uuid,
         hours: u32,
+    },
+    /// Acknowledge the system's outage, as the local user.
+    Acknowledge {
+        organization_id: Uuid,
+        system_id: Uuid,
+    },
+    /// Set the system's priority by hand; `None` leaves it to the
+    /// configuration's patterns.
+    SetPriority {
+        organization_id: Uuid,
+        system_id: Uuid,
+        priority: Option<Priority>,
     },
     /// A key pasted in Settings, for the organization's keyring entry. No
     /// reply or model ever carries a key back.

@@ -49,8 +49,7 @@ impl Monitor {
     /// A monitor of every organization of a configuration, with its priority patterns.
     pub fn of(config: &crate::config::Config) -> Self {
         let mut monitor = Monitor::new(config.organizations.iter().map(|o| (o.id, o.name.clone())));
-        monitor.priorities.rules =
-            config.organizations.iter().map(|o| (o.id, o.priority_rules.clone())).collect();
+        monitor.priorities.rules = config.organizations.iter().map(|o| (o.id, o.priority_rules.clone())).collect();
         monitor
     }
 

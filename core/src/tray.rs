@@ -225,7 +225,11 @@ mod tests {
         );
         assert_eq!(tooltip(monitor.view()), "dms-tray — 1 of 3 systems needs attention, 1 acknowledged");
         monitor.set_priority(at_system(2), Some(Priority::OnAir));
-        monitor.record(org_id(), &fresh(vec![system(1, "A", NoConnection), system(2, "B", DmsNotResponding), system(3, "C", Unknown)]), at(2));
+        monitor.record(
+            org_id(),
+            &fresh(vec![system(1, "A", NoConnection), system(2, "B", DmsNotResponding), system(3, "C", Unknown)]),
+            at(2),
+        );
         assert_eq!(tray_look(monitor.view()), TrayLook { level: TrayLevel::NoConnection, count: 1, on_air: true });
         assert_eq!(tooltip(monitor.view()), "dms-tray — 2 of 3 systems need attention (1 on air), 1 acknowledged");
         monitor.acknowledge(at_system(2), "alice", at(3)).unwrap();

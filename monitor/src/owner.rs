@@ -26,6 +26,7 @@ use dms_tray_core::settings::{self, NotificationChoices, OrganizationKey, Settin
 use dms_tray_core::transitions::{Change, Named, Transition};
 use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook, CONFIG_PROBLEM_TITLE};
 use dms_tray_core::view::{OrgView, View};
+use dms_tray_core::wording::capitalized;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 use uuid::Uuid;
@@ -173,7 +174,11 @@ impl Owner {
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, timeouts);
         let poller = Poller::start(clients, config.poll_interval, polled.clone());
-        let monitor = Monitor::of(&config);
+        let mut monitor = Monitor::of(&config);
+        match (history.priorities(), history.acknowledgements()) {
+            (Ok(priorities), Ok(acknowledgements)) => monitor.restore_marks(priorities, acknowledgements),
+            (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
+        }
         let first = tray_content(monitor.view(), None, None, config_problem.as_deref());
         // Without a StatusNotifier host (GNOME without its extension), the
         // app still runs; a second launch opens the popup.
@@ -277,6 +282,11 @@ impl Owner {
         let Some(org) = self.monitor.view().organizations.iter().find(|o| o.id == poll.organization) else {
             return;
         };
+        if !recorded.ended_acknowledgements.is_empty() {
+            if let Err(e) = self.history.end_acknowledgements(&recorded.ended_acknowledgements) {
+                log::error!("cannot write the history: {e}");
+            }
+        }
         let away = while_away(&mut self.known_at_start, org, poll.at);
         // An unchanged poll has nothing to write.
         if recorded.view_changed || !away.transitions.is_empty() {
@@ -314,6 +324,11 @@ impl Owner {
             Command::Notification(Response::Snooze(system)) => {
                 log::info!("snoozed a system for an hour");
                 self.alerts.snooze(system, Utc::now() + SNOOZE);
+            }
+            Command::Notification(Response::Acknowledge(system)) => {
+                if let Err(e) = self.acknowledge(system) {
+                    log::warn!("cannot acknowledge from a notification: {}", e.message);
+                }
             }
             Command::Resumed => {
                 self.monitor.mark_updating();
@@ -461,7 +476,39 @@ impl Owner {
                 log::info!("muted a system for {hours} h");
                 Ok(Reply::Done)
             }
+            Request::Acknowledge { organization_id, system_id } => {
+                self.acknowledge(SystemRef { organization: organization_id, system: system_id }).map(|()| Reply::Done)
+            }
+            Request::SetPriority { organization_id, system_id, priority } => {
+                let system = SystemRef { organization: organization_id, system: system_id };
+                self.history
+                    .set_priority(system, priority)
+                    .map_err(|e| RequestError::general(format!("Cannot keep the priority: {e}")))?;
+                self.monitor.set_priority(system, priority);
+                log::info!("set a system's priority to {}", priority.map_or("the configuration's", |p| p.key()));
+                self.show_in_tray();
+                self.push_model();
+                Ok(Reply::Done)
+            }
         }
+    }
+
+    /// Acknowledges a system's outage as the local user, and keeps it in the history.
+    fn acknowledge(&mut self, system: SystemRef) -> Result<(), RequestError> {
+        let by = whoami::username();
+        let ack = self
+            .monitor
+            .acknowledge(system, &by, Utc::now())
+            .map_err(|e| RequestError::general(capitalized(&e.to_string())))?;
+        if let Some(org) = self.monitor.view().organizations.iter().find(|o| o.id == system.organization) {
+            if let Err(e) = self.history.acknowledge(org, system, &ack) {
+                log::error!("cannot write the history: {e}");
+            }
+        }
+        log::info!("{by} acknowledged an outage");
+        self.show_in_tray();
+        self.push_model();
+        Ok(())
     }
 
     /// The configuration of an organization a request names.
@@ -661,6 +708,7 @@ impl Owner {
             body: problem.clone(),
             urgency: Urgency::Normal,
             system: None,
+            acknowledgeable: false,
         };
         self.notifier.show(&alert);
         self.popup.problem = Some(problem);

@@ -6,6 +6,7 @@ use dms_tray_core::history::{HistoryEntry, Strip};
 use dms_tray_core::ipc::{CloseReason, Reply, Request, RequestError, StripRange};
 use dms_tray_core::keys::PastedKey;
 use dms_tray_core::popup::PopupModel;
+use dms_tray_core::priority::Priority;
 use dms_tray_core::remote::RemoteApp;
 use dms_tray_core::settings::{NotificationChoices, SettingsModel};
 use tauri::{AppHandle, State};
@@ -98,6 +99,22 @@ pub async fn mute_system(
     hours: u32,
 ) -> Answer<()> {
     done(&monitor, Request::MuteSystem { organization_id, system_id, hours }).await
+}
+
+#[tauri::command]
+pub async fn acknowledge(monitor: State<'_, Monitor>, organization_id: Uuid, system_id: Uuid) -> Answer<()> {
+    done(&monitor, Request::Acknowledge { organization_id, system_id }).await
+}
+
+/// `priority`: "on-air", "normal" or "lab"; `null` goes back to the configuration's patterns.
+#[tauri::command]
+pub async fn set_priority(
+    monitor: State<'_, Monitor>,
+    organization_id: Uuid,
+    system_id: Uuid,
+    priority: Option<Priority>,
+) -> Answer<()> {
+    done(&monitor, Request::SetPriority { organization_id, system_id, priority }).await
 }
 
 /// The key goes to the monitor, which stores it in the keyring; nothing of

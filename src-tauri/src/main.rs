@@ -47,6 +47,8 @@ fn main() -> ExitCode {
             commands::get_history,
             commands::get_strip,
             commands::mute_system,
+            commands::acknowledge,
+            commands::set_priority,
             commands::store_key,
         ])
         .setup(move |app| {

@@ -3,7 +3,7 @@
 //! they replace each other by topic and carry actions; Windows toasts carry
 //! the same actions; on macOS an alert is a plain notification.
 
-use dms_tray_core::alerts::{SystemRef, Urgency};
+use dms_tray_core::alerts::{Alert, SystemRef, Urgency};
 
 #[cfg(all(unix, not(target_os = "macos")))]
 mod xdg;
@@ -26,24 +26,35 @@ pub enum Response {
     /// The default action (a click): open the system's remote access.
     Open(SystemRef),
     Snooze(SystemRef),
+    Acknowledge(SystemRef),
 }
 
 /// The default action: a click on the notification.
 const OPEN: &str = "default";
 const SNOOZE: &str = "snooze";
+const ACKNOWLEDGE: &str = "acknowledge";
 
-/// What an alert about one system offers, as (action, label).
-const ACTIONS: [(&str, &str); 2] = [(OPEN, "Open remote access"), (SNOOZE, "Snooze 1 h")];
+/// What an alert about one system offers, as (action, label); an outage's
+/// alert offers to acknowledge it too.
+fn actions(alert: &Alert) -> Vec<(&'static str, &'static str)> {
+    let mut actions = vec![(OPEN, "Open remote access")];
+    if alert.acknowledgeable {
+        actions.push((ACKNOWLEDGE, "Acknowledge"));
+    }
+    actions.push((SNOOZE, "Snooze 1 h"));
+    actions
+}
 
-/// Shows `notification`, with the actions when it is `actionable`; a
-/// failure is logged, never fatal.
+/// Shows `notification`, with the actions of `alert` when it is
+/// `actionable`; a failure is logged, never fatal.
 fn show(
     notification: &mut notify_rust::Notification,
+    alert: &Alert,
     actionable: bool,
-    summary: &str,
 ) -> Option<notify_rust::NotificationHandle> {
+    let summary = &alert.summary;
     if actionable {
-        for (action, label) in ACTIONS {
+        for (action, label) in actions(alert) {
             notification.action(action, label);
         }
     }
@@ -65,6 +76,7 @@ fn respond(action: &str, system: SystemRef) -> Option<Response> {
     match action {
         OPEN => Some(Response::Open(system)),
         SNOOZE => Some(Response::Snooze(system)),
+        ACKNOWLEDGE => Some(Response::Acknowledge(system)),
         _ => None,
     }
 }

@@ -18,6 +18,6 @@ impl Notifier {
     pub fn show(&self, alert: &Alert) {
         let mut notification = Notification::new();
         notification.appname("dms-tray").summary(&alert.summary).body(&alert.body);
-        super::show(&mut notification, false, &alert.summary);
+        super::show(&mut notification, alert, false);
     }
 }

@@ -34,7 +34,7 @@ impl Notifier {
         if self.registered {
             notification.app_id(crate::APP_ID);
         }
-        let Some(handle) = super::show(&mut notification, alert.system.is_some(), &alert.summary) else { return };
+        let Some(handle) = super::show(&mut notification, alert, alert.system.is_some()) else { return };
         if let Some(system) = alert.system {
             let on_response = self.on_response.clone();
             std::thread::spawn(move || {

@@ -1,7 +1,7 @@
 //! Notifications over D-Bus (Linux and the BSDs, through notify-rust):
 //! each alert replaces the earlier notification of its topic (a recovery
-//! replaces its outage), names the desktop entry, and offers "Open" and
-//! "Snooze 1 h" where the notification server supports actions.
+//! replaces its outage), names the desktop entry, and offers "Open",
+//! "Acknowledge" (for an outage) and "Snooze 1 h" where the notification server supports actions.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -86,7 +86,7 @@ impl Notifier {
             }
         }
         let actionable = alert.system.filter(|_| capabilities.actions);
-        let Some(handle) = super::show(&mut notification, actionable.is_some(), &alert.summary) else { return };
+        let Some(handle) = super::show(&mut notification, alert, actionable.is_some()) else { return };
         let showing = self.showings.fetch_add(1, Ordering::Relaxed);
         shown.insert(alert.topic.clone(), (handle.id(), showing));
         if let Some(system) = actionable {
