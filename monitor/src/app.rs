@@ -11,10 +11,10 @@ use tokio::sync::mpsc;
 
 use crate::channel::{self, Claim};
 use crate::config_file::{self, ConfigLocation};
-use crate::history_store::HistoryStore;
+use crate::history_store::{self, HistoryStore};
 use crate::notifier::Notifier;
 use crate::owner::{Command, Inbox, Owner, Setup};
-use crate::{demo, places, reload, resume};
+use crate::{demo, reload, resume};
 
 /// How the app starts.
 pub struct Launch {
@@ -96,9 +96,7 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
             let _ = commands.send(Command::Notification(response));
         }
     });
-    // The demo keeps its history apart from the real one.
-    let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
-    let history = HistoryStore::open(&places::state_dir().join(history_file)).keeping(config.history_keep);
+    let history = HistoryStore::open(&history_store::path(demo)).keeping(config.history_keep);
     let setup = Setup { config, keys, location: launch.location, demo, history, socket, config_problem };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {

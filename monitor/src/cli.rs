@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::client::Timeouts;
 use crate::config_file::{self, ConfigLocation};
+use crate::history_store::{self, HistoryStore};
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
 use crate::{app, demo, key_command, logging, status};
 
@@ -168,7 +169,8 @@ fn run_status(config: Option<PathBuf>, demo: bool, json: bool) -> Result<ExitCod
             (config, None)
         };
         let keys = config_file::resolve_keys(&config)?;
-        let view = status::poll_once(&config, keys, Timeouts::default()).await;
+        let history = HistoryStore::open_to_read(&history_store::path(demo));
+        let view = status::poll_once(&config, keys, Timeouts::default(), history.as_ref()).await;
         Ok(ExitCode::from(status::print(&view, json).exit_code() as u8))
     })
 }

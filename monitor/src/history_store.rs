@@ -5,7 +5,7 @@
 //! started; any other trouble opening it leaves the file alone.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::places::with_suffix;
 use chrono::{DateTime, Utc};
@@ -68,7 +68,32 @@ pub struct HistoryStore {
     keep: chrono::Duration,
 }
 
+/// Where the history is; the demo keeps its own, apart from the real one.
+pub fn path(demo: bool) -> PathBuf {
+    crate::places::state_dir().join(if demo { "demo-history.sqlite3" } else { "history.sqlite3" })
+}
+
 impl HistoryStore {
+    /// Opens the history at `path` to read it only, as the commands that
+    /// print from it do: `None` when there is none (yet), and a file that
+    /// cannot be read is left as it is.
+    pub fn open_to_read(path: &Path) -> Option<HistoryStore> {
+        if !path.exists() {
+            return None;
+        }
+        let opened = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).and_then(|c| {
+            c.busy_timeout(BUSY_WAIT)?;
+            Ok(c)
+        });
+        match opened {
+            Ok(connection) => Some(HistoryStore { connection, keep: default_keep() }),
+            Err(e) => {
+                log::warn!("cannot read the history at {}: {e}", path.display());
+                None
+            }
+        }
+    }
+
     /// Opens (or creates) the history at `path`. Only a file that SQLite
     /// says is damaged is moved aside, with its `-wal` and `-shm`, to
     /// `<name>.damaged-<time>`, and a new one started. A database that is

@@ -1,5 +1,6 @@
 //! `dms-tray status`: one poll of every configured organization, printed
-//! as a table or as JSON, with a Nagios-style exit code.
+//! as a table or as JSON, with a Nagios-style exit code, and the priorities
+//! and acknowledgements of the tray app's history.
 
 use chrono::Utc;
 use dms_tray_core::config::Config;
@@ -10,10 +11,17 @@ use dms_tray_core::view::View;
 use tokio::task::JoinSet;
 
 use crate::client::{org_clients, Timeouts};
+use crate::history_store::HistoryStore;
 
-/// Polls every organization once, all at the same time, and returns the view.
-pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts) -> View {
+/// Polls every organization once, all at the same time, and returns the
+/// view, with the priorities and acknowledgements the `history` keeps.
+pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts, history: Option<&HistoryStore>) -> View {
     let mut monitor = Monitor::of(config);
+    if let Some(history) = history {
+        if let (Ok(priorities), Ok(acknowledgements)) = (history.priorities(), history.acknowledgements()) {
+            monitor.restore_marks(priorities, acknowledgements);
+        }
+    }
     let mut polls: JoinSet<(uuid::Uuid, PollOutcome)> = JoinSet::new();
     for (id, mut client) in org_clients(config, &keys, timeouts) {
         polls.spawn(async move { (id, client.poll().await) });

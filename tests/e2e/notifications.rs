@@ -21,6 +21,8 @@ const ONE_POLL: Duration = Duration::from_secs(15);
 pub(crate) struct Dunst {
     child: Child,
     recorded: PathBuf,
+    /// What the context menu picks.
+    choice: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,16 +50,25 @@ impl Dunst {
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // The context menu's "dmenu": picks the line holding the text in `choice`.
+        let pick = dir.join("pick.sh");
+        std::fs::write(&pick, format!("#!/bin/sh\ngrep -m1 -F \"$(cat '{}')\"\n", dir.join("choice").display()))
+            .unwrap();
+        std::fs::set_permissions(&pick, std::fs::Permissions::from_mode(0o755)).unwrap();
         let config = dir.join("dunstrc");
         std::fs::write(
             &config,
-            format!("[global]\n    follow = none\n[record]\n    summary = \"*\"\n    script = {}\n", script.display()),
+            format!(
+                "[global]\n    follow = none\n    dmenu = {}\n[record]\n    summary = \"*\"\n    script = {}\n",
+                pick.display(),
+                script.display()
+            ),
         )
         .unwrap();
         let mut command = Command::new("dunst");
         desktop.apply(&mut command);
         let child = command.arg("-config").arg(&config).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        let dunst = Dunst { child, recorded };
+        let dunst = Dunst { child, recorded, choice: dir.join("choice") };
         wait_for(Duration::from_secs(10), "dunst to own the notification service", || {
             dunst.ctl(desktop, &["count", "displayed"]).ok()
         });
@@ -74,6 +85,13 @@ impl Dunst {
         } else {
             Err(String::from_utf8_lossy(&output.stderr).into_owned())
         }
+    }
+
+    /// Invokes the action labelled `label` of a shown notification through
+    /// dunst's context menu, as a user picking it does.
+    fn choose(&self, desktop: &Desktop, label: &str) {
+        std::fs::write(&self.choice, label).unwrap();
+        self.ctl(desktop, &["context"]).unwrap();
     }
 
     fn shown(&self) -> Vec<Shown> {
@@ -200,6 +218,57 @@ fn a_timeline_of_changes_gives_exactly_the_expected_notifications() {
     assert!(written.iter().any(|p| p.ends_with("history.sqlite3")), "{written:?}");
     let leaks = holding(&written, &key);
     assert!(leaks.is_empty(), "the key is in {leaks:?}");
+}
+
+/// `dms-tray status --json` on the test's desktop: the systems by name.
+fn status_systems(desktop: &Desktop) -> Vec<serde_json::Value> {
+    let mut command = Command::new(crate::desktop::binary());
+    desktop.apply(&mut command);
+    let output = command.args(["status", "--json"]).output().unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    document["organizations"][0]["systems"].as_array().unwrap().clone()
+}
+
+#[test]
+fn an_outage_acknowledged_from_its_notification_leaves_the_count_until_its_state_changes() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("acknowledge");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = start_app(&desktop, &watcher);
+    let item = watcher.item(&watcher.items()[0]);
+    let (_, ok_systems) = ok_systems(&simulator);
+    let ziine = &ok_systems[0];
+    let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout).unwrap().trim().to_string();
+
+    let before = item.title();
+    patch(&simulator, ziine, "noConnection");
+    dunst.wait_for_summary(&format!("{ziine}: No connection to dataminer.services"));
+    wait_for(ONE_POLL, "the outage in the title", || Some(()).filter(|()| item.title() != before));
+    dunst.choose(&desktop, "Acknowledge");
+    let title = wait_for(Duration::from_secs(10), "the acknowledgement in the title", || {
+        Some(item.title()).filter(|t| t.contains("1 acknowledged"))
+    });
+    let expected = match before.strip_prefix("dms-tray — all ") {
+        Some(_) => "dms-tray — no system needs attention, 1 acknowledged".to_string(),
+        None => format!("{before}, 1 acknowledged"),
+    };
+    assert_eq!(title, expected, "the acknowledged outage leaves the count");
+    let acknowledged = status_systems(&desktop).into_iter().find(|s| s["name"] == ziine.as_str()).unwrap();
+    assert_eq!(acknowledged["acknowledged"]["by"], user.as_str(), "{acknowledged}");
+    assert_eq!(acknowledged["state"], "noConnection");
+
+    // Its recovery ends the acknowledgement; the next outage is news again.
+    patch(&simulator, ziine, "ok");
+    dunst.wait_for_summary(&format!("{ziine} is back online"));
+    wait_for(ONE_POLL, "the acknowledgement to end", || Some(()).filter(|()| !item.title().contains("acknowledged")));
+    let back = status_systems(&desktop).into_iter().find(|s| s["name"] == ziine.as_str()).unwrap();
+    assert_eq!(back["acknowledged"], serde_json::Value::Null);
+    patch(&simulator, ziine, "noConnection");
+    wait_for(ONE_POLL, "the new outage to count", || Some(()).filter(|()| item.title() != before));
+    assert!(!item.title().contains("acknowledged"), "a new outage is not acknowledged");
+    assert!(desktop.home.log().contains(&format!("{user} acknowledged an outage")));
 }
 
 #[test]
