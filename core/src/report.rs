@@ -178,8 +178,14 @@ fn write_organization(out: &mut String, org: &OrgView, now: DateTime<Utc>) {
         .iter()
         .map(|s| {
             [
-                s.name.clone(),
-                state_words(s),
+                match s.priority {
+                    Priority::Normal => s.name.clone(),
+                    other => format!("{} ({})", s.name, other.label()),
+                },
+                match &s.acknowledged {
+                    Some(ack) => format!("{}, acknowledged by {} {}", state_words(s), ack.by, ago(ack.at, now)),
+                    None => state_words(s),
+                },
                 match (s.state, s.last_seen_online) {
                     (ApiState::Ok, _) => "online".to_string(),
                     (_, Some(t)) => format!("last seen {}", ago(t, now)),
@@ -319,6 +325,27 @@ mod tests {
         assert!(lines[2].contains("Cloud connection valid, DMS not responding"));
         assert!(lines[3].contains("Antwerp") && lines[3].contains("Connected"));
         assert_eq!(lines[4], "2 of 3 systems need attention");
+    }
+
+    #[test]
+    fn the_table_marks_priorities_and_acknowledgements() {
+        let mut snap = OrgSnapshot::new(org_id(), None);
+        snap.record(&fresh(vec![system(1, "Playout", NoConnection), system(2, "Lab", Ok)]), at(0));
+        let mut org = snap.view();
+        org.systems[0].priority = Priority::OnAir;
+        org.systems[0].acknowledged =
+            Some(crate::acknowledge::Acknowledgement { by: "alice".into(), at: at(-5), state: NoConnection });
+        org.systems[1].priority = Priority::Lab;
+        let table = status_table(&View { organizations: vec![org] }, at(0));
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(
+            lines[1].starts_with(
+                "  Playout (on air)  No connection to dataminer.services, acknowledged by alice 5 minutes ago"
+            ),
+            "{table}"
+        );
+        assert!(lines[2].starts_with("  Lab (lab)"), "{table}");
+        assert_eq!(lines[3], "No system needs attention, 1 acknowledged");
     }
 
     #[test]

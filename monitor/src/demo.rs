@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use dms_tray_core::alerts::AlertSettings;
 use dms_tray_core::config::{Config, KeySource, OrganizationConfig};
+use dms_tray_core::priority::{Priority, PriorityRule};
 
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
 
@@ -39,7 +40,11 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
             key: KeySource::Inline(simulator.key().to_string()),
             allowed_remote_hosts: vec![simulator.remote_host()],
             proxy: None,
-            priority_rules: vec![],
+            // The demo shows priorities: its playout and master control on air, its lab a lab.
+            priority_rules: [("*Playout*", Priority::OnAir), ("*MCR*", Priority::OnAir), ("*Lab*", Priority::Lab)]
+                .into_iter()
+                .map(|(pattern, level)| PriorityRule { pattern: pattern.into(), level })
+                .collect(),
         }],
         notifications: AlertSettings::default(),
     };
