@@ -10,7 +10,7 @@ what=${1:-run}
 run_packages=(
   build-essential pkg-config ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-  libsoup-3.0-dev libxdo-dev libssl-dev libdbus-1-dev
+  libsoup-3.0-dev libxdo-dev libssl-dev libdbus-1-dev libasound2-dev
   xdg-utils
 )
 test_packages=(

@@ -19,6 +19,7 @@ use crate::ago::ago;
 use crate::api::ApiState;
 use crate::poll::PollErrorKind;
 use crate::priority::Priority;
+use crate::sound::{Sound, SoundSettings};
 use crate::transitions::{Change, Transition};
 use crate::view::{OrgView, SystemView, View};
 use crate::wording::{capitalized, Attention};
@@ -40,6 +41,7 @@ pub struct AlertSettings {
     pub unreachable_after: Duration,
     /// Local times between which nothing is notified (may span midnight).
     pub quiet_hours: Option<(NaiveTime, NaiveTime)>,
+    pub sounds: SoundSettings,
 }
 
 impl Default for AlertSettings {
@@ -56,6 +58,7 @@ impl Default for AlertSettings {
             flap_window: Duration::minutes(15),
             unreachable_after: Duration::minutes(3),
             quiet_hours: None,
+            sounds: SoundSettings::default(),
         }
     }
 }
@@ -97,6 +100,8 @@ pub struct Alert {
     pub system: Option<SystemRef>,
     /// It tells an outage, which can be acknowledged from it.
     pub acknowledgeable: bool,
+    /// The sound that goes with it, if it sounds.
+    pub sound: Option<Sound>,
 }
 
 /// More than this many alerts from one poll become one summary.
@@ -123,6 +128,8 @@ pub struct AlertPolicy {
     /// What each organization looked like when its systems were last gone
     /// over, so that an unchanged poll does not go over them again.
     learned: HashMap<Uuid, Learned>,
+    /// When each system's outage last sounded, for the repeats.
+    sounded: HashMap<SystemRef, DateTime<Utc>>,
 }
 
 /// An organization's systems as last gone over: only a transition or a
@@ -203,12 +210,20 @@ impl AlertPolicy {
             self.unknown_group(org, &mut alerts);
         }
         self.lasting_failure(org, now, &mut alerts);
-        let alerts: Vec<Alert> = alerts
+        let quiet = self.quiet(now, local_time);
+        let told: Vec<(Alert, Priority)> = alerts
             .into_iter()
             .map(|alert| weighed(alert, org))
             .filter(|(alert, priority)| !self.silenced(alert, *priority, now, local_time))
-            .map(|(alert, _)| alert)
             .collect();
+        let mut alerts = Vec::with_capacity(told.len());
+        for (mut alert, priority) in told {
+            alert.sound = alert.sound.filter(|sound| !quiet && self.settings.sounds.plays(*sound, priority));
+            if let (Some(_), Some(system)) = (alert.sound, alert.system) {
+                self.sounded.insert(system, now);
+            }
+            alerts.push(alert);
+        }
         summarize(org, alerts)
     }
 
@@ -256,6 +271,7 @@ impl AlertPolicy {
                         urgency: Urgency::Normal,
                         system: Some(system),
                         acknowledgeable: false,
+                        sound: None,
                     });
                     return;
                 }
@@ -274,6 +290,7 @@ impl AlertPolicy {
                     urgency: Urgency::Normal,
                     system: Some(system),
                     acknowledgeable: false,
+                    sound: None,
                 })
             }
             (Change::RedundancyRestored { cloud_gateways }, Some(system)) if self.settings.redundancy => {
@@ -284,6 +301,7 @@ impl AlertPolicy {
                     urgency: Urgency::Low,
                     system: Some(system),
                     acknowledgeable: false,
+                    sound: None,
                 })
             }
             (Change::VersionChanged { from, to }, Some(system)) => alerts.push(Alert {
@@ -293,6 +311,7 @@ impl AlertPolicy {
                 urgency: Urgency::Low,
                 system: Some(system),
                 acknowledgeable: false,
+                sound: None,
             }),
             (Change::Added { state }, Some(system)) => {
                 self.told.insert(system, Told { state: *state, out_since: None });
@@ -304,6 +323,7 @@ impl AlertPolicy {
                         urgency: Urgency::Low,
                         system: Some(system),
                         acknowledgeable: false,
+                        sound: None,
                     });
                 }
             }
@@ -317,6 +337,7 @@ impl AlertPolicy {
                         urgency: Urgency::Low,
                         system: None,
                         acknowledgeable: false,
+                        sound: None,
                     });
                 }
             }
@@ -331,6 +352,7 @@ impl AlertPolicy {
                     urgency: Urgency::Critical,
                     system: None,
                     acknowledgeable: false,
+                    sound: None,
                 });
             }
             (Change::OrganizationRecovered { .. }, None) if self.failure_told.remove(&org.id).is_some() => {
@@ -341,6 +363,7 @@ impl AlertPolicy {
                     urgency: Urgency::Low,
                     system: None,
                     acknowledgeable: false,
+                    sound: None,
                 });
             }
             _ => {}
@@ -417,7 +440,8 @@ impl AlertPolicy {
             ApiState::Unknown => return None,
         };
         let acknowledgeable = Acknowledgement::can_acknowledge(to);
-        enabled.then_some(Alert { topic, summary, body, urgency, system: Some(system), acknowledgeable })
+        let sound = Sound::of_state(to);
+        enabled.then_some(Alert { topic, summary, body, urgency, system: Some(system), acknowledgeable, sound })
     }
 
     /// Systems seen for the first time are a baseline: never told as news.
@@ -481,6 +505,7 @@ impl AlertPolicy {
                 urgency: Urgency::Low,
                 system: None,
                 acknowledgeable: false,
+                sound: None,
             });
         }
         if lasting.is_empty() {
@@ -513,6 +538,7 @@ impl AlertPolicy {
             urgency: Urgency::Normal,
             system,
             acknowledgeable: false,
+            sound: None,
         });
     }
 
@@ -534,24 +560,63 @@ impl AlertPolicy {
             urgency: Urgency::Normal,
             system: None,
             acknowledgeable: false,
+            sound: None,
         });
     }
 
     /// Muted by hand (snoozed) always; paused or in quiet hours, unless on air.
     fn silenced(&self, alert: &Alert, priority: Priority, now: DateTime<Utc>, local_time: NaiveTime) -> bool {
-        let snoozed = alert.system.and_then(|s| self.snoozed.get(&s)).is_some_and(|until| now < *until);
-        if priority == Priority::OnAir {
-            return snoozed;
-        }
+        let snoozed = alert.system.is_some_and(|s| self.is_snoozed(s, now));
+        snoozed || (priority != Priority::OnAir && self.quiet(now, local_time))
+    }
+
+    fn is_snoozed(&self, system: SystemRef, now: DateTime<Utc>) -> bool {
+        self.snoozed.get(&system).is_some_and(|until| now < *until)
+    }
+
+    /// Paused, or in quiet hours: no sound at all, and only on-air notifications.
+    fn quiet(&self, now: DateTime<Utc>, local_time: NaiveTime) -> bool {
         let paused = self.paused_until(now).is_some();
-        let quiet = self.settings.quiet_hours.is_some_and(|(from, to)| {
+        let quiet_hours = self.settings.quiet_hours.is_some_and(|(from, to)| {
             if from <= to {
                 from <= local_time && local_time < to
             } else {
                 local_time >= from || local_time < to
             }
         });
-        paused || snoozed || quiet
+        paused || quiet_hours
+    }
+
+    /// The sound of on-air outages nobody has acknowledged, once each has
+    /// gone `repeat` without one (an outage already there at start waits a
+    /// whole `repeat` first); `None` when none is due.
+    pub fn repeat_sound(&mut self, view: &View, now: DateTime<Utc>, local_time: NaiveTime) -> Option<Sound> {
+        let repeat = self.settings.sounds.repeat?;
+        let quiet = self.quiet(now, local_time);
+        let mut due = None;
+        for org in &view.organizations {
+            for system in &org.systems {
+                let key = SystemRef { organization: org.id, system: system.id };
+                let sound = match Sound::of_state(system.state) {
+                    Some(sound) if sound != Sound::Recovery => sound,
+                    _ => continue,
+                };
+                if system.priority != Priority::OnAir
+                    || system.acknowledged.is_some()
+                    || self.is_snoozed(key, now)
+                    || self.flapping.contains_key(&key)
+                    || !self.settings.sounds.plays(sound, system.priority)
+                {
+                    continue;
+                }
+                let last = *self.sounded.entry(key).or_insert(now);
+                if now - last >= repeat && !quiet {
+                    self.sounded.insert(key, now);
+                    due = due.max(Some(sound));
+                }
+            }
+        }
+        due
     }
 }
 
@@ -601,6 +666,7 @@ fn summarize(org: &OrgView, alerts: Vec<Alert>) -> Vec<Alert> {
         return alerts;
     }
     let urgency = alerts.iter().map(|a| a.urgency).max().unwrap_or(Urgency::Normal);
+    let sound = alerts.iter().filter_map(|a| a.sound).max();
     let firsts: Vec<&str> = alerts.iter().take(MAX_SEPARATE).map(|a| a.summary.as_str()).collect();
     vec![Alert {
         topic: Topic::Summary,
@@ -609,6 +675,7 @@ fn summarize(org: &OrgView, alerts: Vec<Alert>) -> Vec<Alert> {
         urgency,
         system: None,
         acknowledgeable: false,
+        sound,
     }]
 }
 
@@ -856,6 +923,45 @@ mod tests {
         assert_eq!(summaries(&night), ["Playout: No connection to dataminer.services"], "only on air gets through");
         run.policy.snooze(at_system(1), at(600));
         assert_eq!(run.poll_states(&states(Ok)), vec![], "muted by hand, even on air");
+    }
+
+    #[test]
+    fn on_air_changes_sound_but_not_in_quiet_hours_and_outages_sound_again_until_acknowledged() {
+        let steady = AlertSettings { flap_changes: 100, ..AlertSettings::default() };
+        let mut run = Run::with(steady, vec![system(1, "Playout", Ok), system(2, "Encoder", Ok)]);
+        let playout = SystemRef { organization: org_id(), system: uuid::Uuid::from_u128(1) };
+        run.monitor.set_priority(playout, Some(crate::priority::Priority::OnAir));
+        let sounds = |alerts: &[Alert]| alerts.iter().map(|a| a.sound).collect::<Vec<_>>();
+
+        let down = run.poll_states(&[(1, "Playout", NoConnection), (2, "Encoder", NoConnection)]);
+        assert_eq!(sounds(&down), [Some(Sound::Critical), None], "only on air sounds by default");
+        let repeat = |run: &mut Run, minute: i64| {
+            run.minute = minute;
+            run.policy.repeat_sound(run.monitor.view(), at(minute), run.local_time)
+        };
+        assert_eq!(repeat(&mut run, 3), None, "not before 5 minutes");
+        assert_eq!(repeat(&mut run, 6), Some(Sound::Critical), "unacknowledged: again after 5 minutes");
+        assert_eq!(repeat(&mut run, 8), None);
+        run.monitor.acknowledge(playout, "alice", at(9)).unwrap();
+        assert_eq!(repeat(&mut run, 12), None, "acknowledged: quiet");
+
+        let back = run.poll_states(&[(1, "Playout", Ok), (2, "Encoder", Ok)]);
+        assert_eq!(sounds(&back), [Some(Sound::Recovery), None]);
+
+        run.policy.settings.quiet_hours =
+            Some((NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
+        run.local_time = NaiveTime::from_hms_opt(23, 0, 0).unwrap();
+        let night = run.poll_states(&[(1, "Playout", DmsNotResponding), (2, "Encoder", Ok)]);
+        assert_eq!(summaries(&night), ["Playout: Cloud connection valid, DMS not responding"]);
+        assert_eq!(sounds(&night), [None], "told, but silently, in quiet hours");
+        let later = run.minute + 10;
+        assert_eq!(repeat(&mut run, later), None, "no repeats in quiet hours");
+        run.local_time = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let morning = run.minute + 1;
+        assert_eq!(repeat(&mut run, morning), Some(Sound::Warning), "due since the night, sounded in the morning");
+        run.policy.snooze(playout, at(600));
+        let snoozed = run.minute + 10;
+        assert_eq!(repeat(&mut run, snoozed), None, "muted by hand");
     }
 
     #[test]

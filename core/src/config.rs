@@ -45,6 +45,7 @@ use uuid::Uuid;
 
 use crate::alerts::AlertSettings;
 use crate::priority::{Priority, PriorityRule};
+use crate::sound::SoundSettings;
 
 /// Shortest accepted `poll_interval`: faster polling only loads dataminer.services.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -350,6 +351,20 @@ struct RawConfig {
     proxy: Option<Spanned<Value>>,
     organizations: Option<List<RawOrganization>>,
     notifications: Option<RawNotifications>,
+    sounds: Option<RawSounds>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "sounds must be a table; start it with one [sounds] line followed by its keys, such as critical = true"
+)]
+struct RawSounds {
+    critical: Option<Spanned<Value>>,
+    warning: Option<Spanned<Value>>,
+    recovery: Option<Spanned<Value>>,
+    priorities: Option<Spanned<Value>>,
+    repeat: Option<Spanned<Value>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -487,10 +502,13 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
         }
         organizations.push(org);
     }
-    let notifications = match &raw.notifications {
+    let mut notifications = match &raw.notifications {
         Some(raw) => notifications(raw)?,
         None => AlertSettings::default(),
     };
+    if let Some(raw) = &raw.sounds {
+        notifications.sounds = sounds(raw)?;
+    }
     let config = Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications };
     match &raw.poll_interval {
         Some(value) if config.poll_interval < config.min_poll_interval() => Err(too_short(value)),
@@ -873,6 +891,51 @@ fn notifications(raw: &RawNotifications) -> Result<AlertSettings, Fail> {
             Some(value) => Some(quiet_hours(value)?),
             None => defaults.quiet_hours,
         },
+        sounds: defaults.sounds,
+    })
+}
+
+/// The `repeat` of `[sounds]`: from a minute to an hour, or "off".
+pub const SOUND_REPEAT_RANGE: RangeInclusive<Duration> = Duration::from_secs(60)..=Duration::from_secs(60 * 60);
+
+fn sounds(raw: &RawSounds) -> Result<SoundSettings, Fail> {
+    let defaults = SoundSettings::default();
+    let flag = |value: &Option<Spanned<Value>>, key: &str, default: bool| match value {
+        Some(value) => boolean(value, key),
+        None => Ok(default),
+    };
+    let priorities = match &raw.priorities {
+        None => defaults.priorities,
+        Some(value) => {
+            let example = "priorities = [\"on-air\"]";
+            let wrong = |what: &str| {
+                fail(value, format!("priorities {what}; write a list of \"on-air\", \"normal\" and \"lab\", such as {example}, or [] for no sound."))
+            };
+            let Value::Array(items) = value.get_ref() else {
+                return Err(wrong(&format!("must be a list, not {}", kind(value.get_ref()))));
+            };
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::String(key) => {
+                        Priority::from_key(key).ok_or_else(|| wrong(&format!("has {key:?}, which is not a priority")))
+                    }
+                    other => Err(wrong(&format!("has {}, which is not a priority", kind(other)))),
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    let repeat = match &raw.repeat {
+        None => defaults.repeat,
+        Some(value) if value.get_ref().as_str().is_some_and(|text| text.trim() == "off") => None,
+        Some(value) => Some(bounded_duration(value, "repeat", SOUND_REPEAT_RANGE, chrono::Duration::minutes(5))?),
+    };
+    Ok(SoundSettings {
+        critical: flag(&raw.critical, "critical", defaults.critical)?,
+        warning: flag(&raw.warning, "warning", defaults.warning)?,
+        recovery: flag(&raw.recovery, "recovery", defaults.recovery)?,
+        priorities,
+        repeat,
     })
 }
 
@@ -1180,7 +1243,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `proxy`, `organizations`, `notifications`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `proxy`, `organizations`, `notifications`, `sounds`; remove it",
         );
         assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }
@@ -1383,6 +1446,7 @@ quiet_hours = "22:00-07:30""#,
                 flap_window: chrono::Duration::hours(1),
                 unreachable_after: chrono::Duration::zero(),
                 quiet_hours: Some((time(22, 0), time(7, 30))),
+                sounds: SoundSettings::default(),
             }
         );
         assert_eq!(config.organizations.len(), 1);
@@ -1504,6 +1568,38 @@ quiet_hours = "22:00-07:30""#,
             5,
             "priority must be an array of tables; write each rule as [[organizations.priority]]",
         );
+    }
+
+    #[test]
+    fn sounds_are_read_with_their_defaults() {
+        assert_eq!(ok("").notifications.sounds, SoundSettings::default());
+        let sounds = ok("[sounds]\nrecovery = false\npriorities = [\"on-air\", \"normal\"]\nrepeat = \"10m\"")
+            .notifications
+            .sounds;
+        assert_eq!(
+            sounds,
+            SoundSettings {
+                recovery: false,
+                priorities: vec![Priority::OnAir, Priority::Normal],
+                repeat: Some(chrono::Duration::minutes(10)),
+                ..SoundSettings::default()
+            }
+        );
+        let quiet = ok("[sounds]\npriorities = []\nrepeat = \"off\"").notifications.sounds;
+        assert_eq!((quiet.priorities, quiet.repeat), (vec![], None));
+    }
+
+    #[test]
+    fn sound_errors() {
+        assert_error(
+            "[sounds]\npriorities = [\"loud\"]",
+            2,
+            "priorities has \"loud\", which is not a priority; write a list of \"on-air\", \"normal\" and \"lab\"",
+        );
+        assert_error("[sounds]\npriorities = \"on-air\"", 2, "priorities must be a list, not a string");
+        assert_error("[sounds]\nrepeat = \"10s\"", 2, "repeat \"10s\" is shorter than the minimum of 1m");
+        assert_error("[sounds]\ncritical = \"yes\"", 2, "critical must be true or false");
+        assert_error("[sounds]\nvolume = 3", 2, "unknown key `volume`");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod report;
 pub mod restart;
 pub mod schedule;
 pub mod settings;
+pub mod sound;
 pub mod transitions;
 pub mod tray;
 #[cfg(test)]

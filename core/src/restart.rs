@@ -99,7 +99,7 @@ pub fn digest(org: &OrgView, changes: &[AwayChange], clock: &dyn Fn(DateTime<Utc
         [one] => (format!("While dms-tray was not running: {one}"), org.name.clone()),
         many => (format!("While dms-tray was not running: {} changes in {}", many.len(), org.name), many.join("; ")),
     };
-    Some(Alert { topic: Topic::Summary, summary, body, urgency, system: None, acknowledgeable: false })
+    Some(Alert { topic: Topic::Summary, summary, body, urgency, system: None, acknowledgeable: false, sound: None })
 }
 
 fn severity(state: ApiState) -> u8 {

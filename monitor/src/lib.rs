@@ -32,6 +32,7 @@ pub mod registry;
 pub mod reload;
 pub mod resume;
 pub mod simulator;
+pub mod sound_player;
 pub mod status;
 pub mod tray;
 pub mod tray_art;

@@ -38,6 +38,7 @@ use crate::history_store::HistoryStore;
 use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
 use crate::popup_process::{self, Opening};
+use crate::sound_player::SoundPlayer;
 use crate::tray::{Tray, TrayContent, TrayEvent};
 use crate::{autostart, browser, os_keyring};
 
@@ -144,6 +145,7 @@ pub struct Owner {
     known_at_start: Vec<Known>,
     tray: Option<Tray>,
     notifier: Notifier,
+    sounds: SoundPlayer,
     popup: PopupSlot,
     /// Clients that connected and have not yet said what they are.
     pending: HashMap<u64, UnboundedSender<ToPopup>>,
@@ -200,6 +202,7 @@ impl Owner {
             known_at_start,
             tray,
             notifier,
+            sounds: SoundPlayer::start(),
             popup: PopupSlot::default(),
             pending: HashMap::new(),
             socket,
@@ -301,6 +304,10 @@ impl Owner {
             self.alerts.on_poll(poll.organization, &recorded.transitions, self.monitor.view(), poll.at, local_time);
         for alert in away.digest.iter().chain(&alerts) {
             self.notifier.show(alert);
+        }
+        let again = self.alerts.repeat_sound(self.monitor.view(), poll.at, local_time);
+        if let Some(sound) = alerts.iter().filter_map(|a| a.sound).max().max(again) {
+            self.sounds.play(sound);
         }
         if recorded.view_changed {
             self.show_in_tray();
@@ -709,6 +716,7 @@ impl Owner {
             urgency: Urgency::Normal,
             system: None,
             acknowledgeable: false,
+            sound: None,
         };
         self.notifier.show(&alert);
         self.popup.problem = Some(problem);

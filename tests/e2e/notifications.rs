@@ -271,6 +271,50 @@ fn an_outage_acknowledged_from_its_notification_leaves_the_count_until_its_state
     assert!(desktop.home.log().contains(&format!("{user} acknowledged an outage")));
 }
 
+/// How many of `file`'s bytes are not zero: what the audio output
+/// received that is not silence, as ALSA's file plugin wrote it.
+fn sound_bytes(file: &std::path::Path) -> usize {
+    std::fs::read(file).unwrap_or_default().iter().filter(|b| **b != 0).count()
+}
+
+#[test]
+fn an_on_air_outage_sounds_and_a_normal_one_does_not() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("sound");
+    // ALSA's default output is a file here: what dms-tray plays lands in it.
+    let played = desktop.home.dir.join("played.raw");
+    std::fs::write(
+        desktop.home.dir.join(".asoundrc"),
+        format!(
+            "pcm.!default {{\n type file\n slave.pcm \"null\"\n file \"{}\"\n format \"raw\"\n}}\n",
+            played.display()
+        ),
+    )
+    .unwrap();
+    let (_, ok_systems) = ok_systems(&simulator);
+    let (on_air, normal) = (&ok_systems[0], &ok_systems[1]);
+    desktop.home.write_config(&format!(
+        "{}\n[[organizations.priority]]\npattern = \"{on_air}\"\nlevel = \"on-air\"\n",
+        simulator.config("5s")
+    ));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = start_app(&desktop, &watcher);
+
+    patch(&simulator, normal, "noConnection");
+    dunst.wait_for_summary(&format!("{normal}: No connection to dataminer.services"));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(sound_bytes(&played), 0, "a normal system's outage makes no sound");
+
+    patch(&simulator, on_air, "noConnection");
+    let told = dunst.wait_for_summary(&format!("{on_air}: No connection to dataminer.services"));
+    assert_eq!(told.urgency, "CRITICAL");
+    wait_for(Duration::from_secs(10), "the on-air outage's sound to play", || {
+        Some(()).filter(|()| desktop.home.log().contains("played the Critical sound"))
+    });
+    assert!(sound_bytes(&played) > 10_000, "the audio output received the sound");
+}
+
 #[test]
 fn changes_while_not_running_are_told_once_in_a_digest_and_an_unchanged_restart_says_nothing() {
     let simulator = SimulateProcess::start(false);
