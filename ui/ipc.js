@@ -34,7 +34,7 @@ export const getSettings = () => invoke('get_settings');
 
 /**
  * notifications: { dmsNotResponding, noConnection, unknown, backOnline, redundancy,
- * addedRemoved, organization, quietHours }. Rejects with a CommandError whose
+ * addedRemoved, organization, version, quietHours }. Rejects with a CommandError whose
  * field is the setting that was refused: "pollInterval", "quietHours",
  * "autostart", or null when it is none of them (the file cannot be written).
  */

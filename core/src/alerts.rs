@@ -34,6 +34,8 @@ pub struct AlertSettings {
     pub redundancy: bool,
     pub added_removed: bool,
     pub organization: bool,
+    /// A system running another DataMiner version.
+    pub version: bool,
     /// More state changes than this within `flap_window` is flapping.
     pub flap_changes: usize,
     pub flap_window: Duration,
@@ -54,6 +56,7 @@ impl Default for AlertSettings {
             redundancy: true,
             added_removed: true,
             organization: true,
+            version: true,
             flap_changes: 4,
             flap_window: Duration::minutes(15),
             unreachable_after: Duration::minutes(3),
@@ -304,7 +307,7 @@ impl AlertPolicy {
                     sound: None,
                 })
             }
-            (Change::VersionChanged { from, to }, Some(system)) => alerts.push(Alert {
+            (Change::VersionChanged { from, to }, Some(system)) if self.settings.version => alerts.push(Alert {
                 topic: Topic::Version { organization: org.id, system: system.system },
                 summary: format!("{name} now runs {to}"),
                 body: format!("{}: DataMiner {to}, was {from}", org.name),
@@ -1013,7 +1016,10 @@ mod tests {
         assert_eq!(alerts[0].urgency, Urgency::Low);
         assert_eq!(alerts[0].body, "Skyline: DataMiner 10.5.2, was 10.4.1");
         assert!(matches!(alerts[0].topic, Topic::Version { .. }), "it never replaces an outage's notification");
-        assert_eq!(run.poll(fresh(vec![ziine])), vec![], "told once");
+        assert_eq!(run.poll(fresh(vec![ziine.clone()])), vec![], "told once");
+        run.policy.settings.version = false;
+        ziine.data_miner_version = Some("10.5.3".into());
+        assert_eq!(run.poll(fresh(vec![ziine])), vec![], "switched off");
     }
 
     #[test]

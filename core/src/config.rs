@@ -408,6 +408,7 @@ struct RawNotifications {
     redundancy: Option<Spanned<Value>>,
     added_removed: Option<Spanned<Value>>,
     organization: Option<Spanned<Value>>,
+    version: Option<Spanned<Value>>,
     flap_changes: Option<Spanned<Value>>,
     flap_window: Option<Spanned<Value>>,
     unreachable_after: Option<Spanned<Value>>,
@@ -873,6 +874,7 @@ fn notifications(raw: &RawNotifications) -> Result<AlertSettings, Fail> {
         redundancy: flag(&raw.redundancy, "redundancy", defaults.redundancy)?,
         added_removed: flag(&raw.added_removed, "added_removed", defaults.added_removed)?,
         organization: flag(&raw.organization, "organization", defaults.organization)?,
+        version: flag(&raw.version, "version", defaults.version)?,
         flap_changes: match &raw.flap_changes {
             Some(value) => flap_changes(value, defaults.flap_changes)?,
             None => defaults.flap_changes,
@@ -1427,6 +1429,7 @@ back_online = false
 redundancy = false
 added_removed = false
 organization = false
+version = false
 flap_changes = 10
 flap_window = "1h"
 unreachable_after = "0s"
@@ -1442,6 +1445,7 @@ quiet_hours = "22:00-07:30""#,
                 redundancy: false,
                 added_removed: false,
                 organization: false,
+                version: false,
                 flap_changes: 10,
                 flap_window: chrono::Duration::hours(1),
                 unreachable_after: chrono::Duration::zero(),
@@ -1493,7 +1497,7 @@ quiet_hours = "22:00-07:30""#,
         assert_error(
             &notifications("redundancy = false\nquiet_hour = \"22:00-07:00\""),
             8,
-            "unknown key `quiet_hour`; the keys allowed here are `dms_not_responding`, `no_connection`, `unknown`, `back_online`, `redundancy`, `added_removed`, `organization`, `flap_changes`, `flap_window`, `unreachable_after`, `quiet_hours`; remove it or correct its spelling",
+            "unknown key `quiet_hour`; the keys allowed here are `dms_not_responding`, `no_connection`, `unknown`, `back_online`, `redundancy`, `added_removed`, `organization`, `version`, `flap_changes`, `flap_window`, `unreachable_after`, `quiet_hours`; remove it or correct its spelling",
         );
         assert_error("[notifications.unknown]\nenabled = false", 1, "unknown must be true or false, not a table");
     }

@@ -218,6 +218,7 @@ fn notification_keys(settings: &AlertSettings) -> Result<Vec<(&'static str, Sett
         ("redundancy", Setting::Switch(settings.redundancy)),
         ("added_removed", Setting::Switch(settings.added_removed)),
         ("organization", Setting::Switch(settings.organization)),
+        ("version", Setting::Switch(settings.version)),
         ("flap_changes", Setting::Count(flap_changes)),
         ("flap_window", duration("flap_window", settings.flap_window)?),
         ("unreachable_after", duration("unreachable_after", settings.unreachable_after)?),

@@ -64,6 +64,7 @@ pub struct NotificationChoices {
     pub redundancy: bool,
     pub added_removed: bool,
     pub organization: bool,
+    pub version: bool,
     /// "22:00-07:00", or empty for none.
     pub quiet_hours: String,
 }
@@ -78,6 +79,7 @@ impl NotificationChoices {
             redundancy: settings.redundancy,
             added_removed: settings.added_removed,
             organization: settings.organization,
+            version: settings.version,
             quiet_hours: settings.quiet_hours.map(format_quiet_hours).unwrap_or_default(),
         }
     }
@@ -101,6 +103,7 @@ impl NotificationChoices {
             redundancy: self.redundancy,
             added_removed: self.added_removed,
             organization: self.organization,
+            version: self.version,
             quiet_hours,
             ..base.clone()
         })

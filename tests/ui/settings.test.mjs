@@ -94,7 +94,7 @@ test('the tray opens a closed popup straight on the settings', async () => {
 test('the notification choices and quiet hours show the current values and are saved with the rest', async () => {
   const settings = {
     ...SETTINGS,
-    notifications: { ...SETTINGS.notifications, backOnline: false, addedRemoved: false, quietHours: '22:00-07:00' },
+    notifications: { ...SETTINGS.notifications, backOnline: false, addedRemoved: false, version: false, quietHours: '22:00-07:00' },
   };
   await withPopup({ view: fourStates(), settings }, async ({ page, calls }) => {
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -106,6 +106,7 @@ test('the notification choices and quiet hours show the current values and are s
       backOnline: 'Back online',
       redundancy: 'Cloud Gateway redundancy',
       addedRemoved: 'Systems added or removed',
+      version: 'DataMiner version changes',
       organization: 'Organization problems (key rejected, API unreachable)',
     };
     for (const [key, label] of Object.entries(boxes)) {
