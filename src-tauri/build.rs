@@ -14,6 +14,9 @@ const COMMANDS: &[&str] = &[
     "acknowledge",
     "set_priority",
     "store_key",
+    "save_organization",
+    "remove_organization",
+    "test_connection",
 ];
 
 fn main() {

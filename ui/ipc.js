@@ -61,6 +61,28 @@ export const setPriority = (organizationId, systemId, priority) =>
  */
 export const storeKey = (organizationId, key) => invoke('store_key', { organizationId, key });
 
+/**
+ * Adds an organization (previousId null) or changes organization previousId: name ("" for
+ * the name dataminer.services reports), apiUrl, organizationId (text, checked by the Rust
+ * side) and key (pasted, or null to keep the organization's key; a new organization needs
+ * one). Rejects with a CommandError whose field is "organizationName", "apiUrl",
+ * "organizationId" or "key", or null.
+ */
+export const saveOrganization = (previousId, name, apiUrl, organizationId, key) =>
+  invoke('save_organization', { previousId, name, apiUrl, organizationId, key });
+
+/** Removes an organization from the configuration (and its key from the keyring). */
+export const removeOrganization = (organizationId) => invoke('remove_organization', { organizationId });
+
+/**
+ * One poll with the form's values: { connected, message }, the message in words ("Connected
+ * to Skyline with 12 systems", "Key rejected: …", "Cannot reach the API: …", "Certificate
+ * problem: …"). Without a key, the key of organization previousId is used. Rejects with a
+ * CommandError naming the field that cannot be used.
+ */
+export const testConnection = (previousId, apiUrl, organizationId, key) =>
+  invoke('test_connection', { previousId, apiUrl, organizationId, key });
+
 /** The newest changes first (at most 500) whose system, organization or text contains `query`. */
 export const getHistory = (query) => invoke('get_history', { query });
 

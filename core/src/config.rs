@@ -675,24 +675,30 @@ fn required<'a>(
 
 fn api_url(value: &Spanned<Value>) -> Result<Url, Fail> {
     let text = string(value, "api_url", "api_url = \"https://api.example.com\"")?;
+    check_api_url(text).map_err(|message| fail(value, format!("api_url {message}.")))
+}
+
+/// An API base address as the file or the Settings view gives it, or what
+/// is wrong with it and what to write instead (without a final period).
+pub fn check_api_url(text: &str) -> Result<Url, String> {
     let url = Url::parse(text).map_err(|e| {
-        fail(value, format!("api_url {text:?} is not a valid URL ({e}); write a full https:// URL, such as api_url = \"https://api.example.com\"."))
+        format!("{text:?} is not a valid URL ({e}); write a full https:// URL, such as \"https://api.example.com\"")
     })?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return Err(fail(value, format!("api_url {text:?} uses http:// on a host that is not loopback; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost).")));
+            return Err(format!("{text:?} uses http:// on a host that is not loopback; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)"));
         }
         scheme => {
-            return Err(fail(value, format!("api_url {text:?} uses {scheme}://, which is not an HTTP address; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost).")));
+            return Err(format!("{text:?} uses {scheme}://, which is not an HTTP address; write an https:// URL (http:// is allowed only for 127.0.0.1, ::1 or localhost)"));
         }
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(fail(value, format!("api_url {text:?} contains a user name or password; remove it and give the organization key with key, key_env, key_file or key_keyring.")));
+        return Err(format!("{text:?} contains a user name or password; remove it and give the organization key with key, key_env, key_file or key_keyring"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(fail(value, format!("api_url {text:?} has a query or fragment (? or #), which an API base address cannot carry; write only the scheme, host, optional port and path, such as \"https://api.example.com\".")));
+        return Err(format!("{text:?} has a query or fragment (? or #), which an API base address cannot carry; write only the scheme, host, optional port and path, such as \"https://api.example.com\""));
     }
     Ok(url)
 }
@@ -710,8 +716,14 @@ pub fn is_loopback(url: &Url) -> bool {
 fn guid(value: &Spanned<Value>) -> Result<Uuid, Fail> {
     let example = format!("id = \"{EXAMPLE_GUID}\"");
     let text = string(value, "id", &example)?;
+    check_guid(text).map_err(|message| fail(value, format!("id {message}.")))
+}
+
+/// An organization id as the file or the Settings view gives it, or what is
+/// wrong with it (without a final period).
+pub fn check_guid(text: &str) -> Result<Uuid, String> {
     Uuid::parse_str(text).map_err(|e| {
-        fail(value, format!("id {text:?} is not a GUID ({e}); write the organization's GUID from dataminer.services, such as {example}."))
+        format!("{text:?} is not a GUID ({e}); write the organization's GUID from dataminer.services, such as \"{EXAMPLE_GUID}\"")
     })
 }
 

@@ -130,16 +130,7 @@ pub fn set_notifications(path: &Path, text: &str, settings: &AlertSettings) -> R
 /// new line takes the place of the one it replaces.
 pub fn use_keyring(path: &Path, text: &str, id: uuid::Uuid, name: &str) -> Result<String, String> {
     let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-    let organization = document
-        .get_mut("organizations")
-        .and_then(Item::as_array_of_tables_mut)
-        .and_then(|organizations| {
-            organizations.iter_mut().find(|table| {
-                table.get("id").and_then(Item::as_str).and_then(|text| uuid::Uuid::parse_str(text.trim()).ok())
-                    == Some(id)
-            })
-        })
-        .ok_or_else(|| format!("{}: no [[organizations]] section has the id {id}", path.display()))?;
+    let organization = organization_mut(path, &mut document, id)?;
     let old = std::mem::take(organization);
     let mut placed = false;
     for name_in_file in old.iter().map(|(key, _)| key.to_owned()).collect::<Vec<_>>() {
@@ -163,6 +154,101 @@ pub fn use_keyring(path: &Path, text: &str, id: uuid::Uuid, name: &str) -> Resul
     }
     *organization.decor_mut() = old.decor().clone();
     organization.set_position(old.position());
+    let edited = document.to_string();
+    config::parse(path, &edited).map_err(|e| e.to_string())?;
+    Ok(edited)
+}
+
+/// What the Settings view says of an organization: its name (`None`: the
+/// name the API reports), its API and its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationDraft {
+    pub name: Option<String>,
+    pub api_url: url::Url,
+    pub id: uuid::Uuid,
+}
+
+/// The `[[organizations]]` section of organization `id`.
+fn organization_mut<'a>(path: &Path, document: &'a mut DocumentMut, id: uuid::Uuid) -> Result<&'a mut Table, String> {
+    document
+        .get_mut("organizations")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|organizations| organizations.iter_mut().find(|table| id_of(table) == Some(id)))
+        .ok_or_else(|| format!("{}: no [[organizations]] section has the id {id}", path.display()))
+}
+
+fn id_of(table: &Table) -> Option<uuid::Uuid> {
+    table.get("id").and_then(Item::as_str).and_then(|text| uuid::Uuid::parse_str(text.trim()).ok())
+}
+
+/// Sets `key` to `new` in `table`, keeping the line's comments, or removes
+/// it when `new` is `None`.
+fn set_or_remove(table: &mut Table, key: &str, new: Option<toml_edit::Value>) {
+    match (new, table.get_mut(key).and_then(Item::as_value_mut)) {
+        (None, _) => {
+            table.remove(key);
+        }
+        (Some(mut new), Some(old)) => {
+            *new.decor_mut() = old.decor().clone();
+            *old = new;
+        }
+        (Some(new), None) => {
+            table.insert(key, Item::Value(new));
+        }
+    }
+}
+
+/// The file's text with a new `[[organizations]]` section at its end for
+/// `draft`, its key in the keyring entry `keyring`; checked by parsing.
+pub fn add_organization(path: &Path, text: &str, draft: &OrganizationDraft, keyring: &str) -> Result<String, String> {
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut table = Table::new();
+    if let Some(name) = &draft.name {
+        table.insert("name", value(name.as_str()));
+    }
+    table.insert("api_url", value(draft.api_url.as_str()));
+    table.insert("id", value(draft.id.to_string()));
+    table.insert("key_keyring", value(keyring));
+    match document.get_mut("organizations") {
+        None => {
+            document.insert("organizations", Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+        }
+        Some(item) if item.as_array_of_tables().is_none() => {
+            return Err(format!("{}: organizations is not a list of [[organizations]] sections", path.display()));
+        }
+        Some(_) => {}
+    }
+    document["organizations"].as_array_of_tables_mut().expect("made a list above").push(table);
+    let edited = document.to_string();
+    config::parse(path, &edited).map_err(|e| e.to_string())?;
+    Ok(edited)
+}
+
+/// The file's text with organization `id` named, addressed and identified
+/// as `draft` says; its key, remote hosts, proxy and priority rules stay.
+pub fn edit_organization(path: &Path, text: &str, id: uuid::Uuid, draft: &OrganizationDraft) -> Result<String, String> {
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let table = organization_mut(path, &mut document, id)?;
+    set_or_remove(table, "name", draft.name.as_deref().map(toml_edit::Value::from));
+    set_or_remove(table, "api_url", Some(draft.api_url.as_str().into()));
+    set_or_remove(table, "id", Some(draft.id.to_string().into()));
+    let edited = document.to_string();
+    config::parse(path, &edited).map_err(|e| e.to_string())?;
+    Ok(edited)
+}
+
+/// The file's text without organization `id`'s section.
+pub fn remove_organization(path: &Path, text: &str, id: uuid::Uuid) -> Result<String, String> {
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let organizations = document
+        .get_mut("organizations")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| format!("{}: no [[organizations]] section has the id {id}", path.display()))?;
+    let before = organizations.len();
+    organizations.retain(|table| id_of(table) != Some(id));
+    if organizations.len() == before {
+        return Err(format!("{}: no [[organizations]] section has the id {id}", path.display()));
+    }
     let edited = document.to_string();
     config::parse(path, &edited).map_err(|e| e.to_string())?;
     Ok(edited)
@@ -239,6 +325,60 @@ poll_interval = \"60s\"   # once a minute\n\
 api_url = \"https://api.example\"\n\
 id = \"0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10\"\n\
 key_env = \"DMS_KEY\"\n";
+
+    fn draft(name: Option<&str>, api_url: &str, id: u128) -> OrganizationDraft {
+        OrganizationDraft {
+            name: name.map(str::to_owned),
+            api_url: api_url.parse().unwrap(),
+            id: uuid::Uuid::from_u128(id),
+        }
+    }
+
+    #[test]
+    fn organizations_are_added_edited_and_removed_with_the_file_s_comments_kept() {
+        let path = Path::new("c.toml");
+        let added = add_organization(path, FILE, &draft(Some("Lab"), "https://lab.example/", 7), "Lab").unwrap();
+        assert!(added.starts_with(FILE), "the file is kept as it was: {added}");
+        assert!(
+            added.ends_with(&format!(
+                "[[organizations]]\nname = \"Lab\"\napi_url = \"https://lab.example/\"\nid = \"{}\"\nkey_keyring = \"Lab\"\n",
+                uuid::Uuid::from_u128(7)
+            )),
+            "{added}"
+        );
+        let config = config::parse(path, &added).unwrap();
+        assert_eq!(config.organizations[1].key, config::KeySource::Keyring("Lab".into()));
+
+        let first = uuid::Uuid::parse_str("0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10").unwrap();
+        let edited =
+            edit_organization(path, &added, first, &draft(Some("Production"), "https://prod.example/", 9)).unwrap();
+        assert!(edited.contains("# production\napi_url = \"https://prod.example/\"\n"), "comments stay: {edited}");
+        assert!(edited.contains("key_env = \"DMS_KEY\""), "its key stays: {edited}");
+        let config = config::parse(path, &edited).unwrap();
+        assert_eq!(config.organizations[0].name.as_deref(), Some("Production"));
+        assert_eq!(config.organizations[0].id, uuid::Uuid::from_u128(9));
+        let unnamed =
+            edit_organization(path, &edited, uuid::Uuid::from_u128(9), &draft(None, "https://prod.example/", 9));
+        assert!(!unnamed.unwrap().contains("Production"), "no name: the API's");
+
+        let removed = remove_organization(path, &edited, uuid::Uuid::from_u128(7)).unwrap();
+        assert!(!removed.contains("Lab"), "{removed}");
+        assert!(removed.starts_with("# My organizations\n"));
+        assert!(remove_organization(path, &removed, uuid::Uuid::from_u128(7))
+            .unwrap_err()
+            .contains("no [[organizations]] section has the id"));
+        let twice = add_organization(path, &removed, &draft(None, "https://x.example/", 9), "X").unwrap_err();
+        assert!(twice.contains("is already used by the organization"), "{twice}");
+    }
+
+    #[test]
+    fn the_first_organization_makes_a_file_of_its_own() {
+        let path = Path::new("c.toml");
+        let text = add_organization(path, "", &draft(None, "http://127.0.0.1:8080/", 1), "Skyline").unwrap();
+        let config = config::parse(path, &text).unwrap();
+        assert_eq!(config.organizations.len(), 1);
+        assert_eq!(config.organizations[0].name, None);
+    }
 
     #[test]
     fn keeps_comments_and_layout() {

@@ -12,7 +12,7 @@ use crate::keys::PastedKey;
 use crate::popup::PopupModel;
 use crate::priority::Priority;
 use crate::remote::RemoteApp;
-use crate::settings::{NotificationChoices, SettingsModel};
+use crate::settings::{ConnectionTest, NotificationChoices, SettingsModel};
 
 /// The longest line either side accepts: a popup model of 10,000 systems
 /// is about 6 MiB.
@@ -90,6 +90,26 @@ pub enum Request {
         system_id: Uuid,
         priority: Option<Priority>,
     },
+    /// Add an organization (`previous_id` `None`) or change one, from the
+    /// Settings view; the key, when pasted, goes to the keyring.
+    SaveOrganization {
+        previous_id: Option<Uuid>,
+        name: String,
+        api_url: String,
+        organization_id: String,
+        key: Option<PastedKey>,
+    },
+    RemoveOrganization {
+        organization_id: Uuid,
+    },
+    /// One poll with what the form says; the key pasted, else the key of
+    /// organization `previous_id`.
+    TestConnection {
+        previous_id: Option<Uuid>,
+        api_url: String,
+        organization_id: String,
+        key: Option<PastedKey>,
+    },
     /// A key pasted in Settings, for the organization's keyring entry. No
     /// reply or model ever carries a key back.
     StoreKey {
@@ -138,6 +158,7 @@ pub enum Reply {
     Settings(SettingsModel),
     History(Vec<HistoryEntry>),
     Strip(Strip),
+    Connection(ConnectionTest),
 }
 
 /// A refused request, with the field of the page it concerns, if any.
@@ -157,6 +178,9 @@ pub enum Field {
     Autostart,
     /// The key pasted for an organization.
     Key,
+    OrganizationName,
+    ApiUrl,
+    OrganizationId,
 }
 
 impl RequestError {

@@ -8,10 +8,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::AlertSettings;
-use crate::config::{format_quiet_hours, parse_quiet_hours, KeySource, OrganizationConfig};
-use crate::config_edit::parse_poll_interval;
+use crate::config::{check_api_url, check_guid, format_quiet_hours, parse_quiet_hours, KeySource, OrganizationConfig};
+use crate::config_edit::{parse_poll_interval, OrganizationDraft};
 use crate::ipc::{Field, RequestError};
 use crate::keys::{checked_key, PastedKey};
+use crate::poll::{PollErrorKind, PollOutcome};
 use crate::wording::capitalized;
 
 /// What the Settings view shows.
@@ -30,7 +31,7 @@ pub struct SettingsModel {
     pub keys: Vec<OrganizationKey>,
 }
 
-/// An organization's line in the keys part of the Settings view.
+/// An organization's line in the organizations part of the Settings view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationKey {
@@ -38,6 +39,9 @@ pub struct OrganizationKey {
     pub name: String,
     /// Where its key comes from, in words: "the keyring (Skyline)".
     pub from: String,
+    /// The name the file gives it (`None`: the API's), for the edit form.
+    pub configured_name: Option<String>,
+    pub api_url: String,
 }
 
 impl OrganizationKey {
@@ -49,7 +53,13 @@ impl OrganizationKey {
             KeySource::File(path) => format!("the file {} (key_file)", path.display()),
             KeySource::Keyring(entry) => format!("the keyring, as \"{entry}\" (key_keyring)"),
         };
-        OrganizationKey { organization_id: organization.id, name, from }
+        OrganizationKey {
+            organization_id: organization.id,
+            name,
+            from,
+            configured_name: organization.name.clone(),
+            api_url: organization.api_url.to_string(),
+        }
     }
 }
 
@@ -115,6 +125,68 @@ pub fn pasted_key(text: &str) -> Result<PastedKey, RequestError> {
     checked_key(text).map(|key| PastedKey(key.to_owned())).map_err(|e| RequestError::of(Field::Key, capitalized(&e)))
 }
 
+/// An organization as typed in the Settings view, with each mistake named
+/// by its field. An empty name means "the name dataminer.services reports".
+pub fn organization_draft(name: &str, api_url: &str, id: &str) -> Result<OrganizationDraft, RequestError> {
+    let name = name.trim();
+    if name.chars().any(char::is_control) || name.chars().count() > MAX_NAME_CHARS {
+        return Err(RequestError::of(
+            Field::OrganizationName,
+            format!("Name: write at most {MAX_NAME_CHARS} printable characters, or leave it empty for the name dataminer.services reports"),
+        ));
+    }
+    let api_url =
+        check_api_url(api_url.trim()).map_err(|e| RequestError::of(Field::ApiUrl, format!("API URL: {e}")))?;
+    let id =
+        check_guid(id.trim()).map_err(|e| RequestError::of(Field::OrganizationId, format!("Organization id: {e}")))?;
+    Ok(OrganizationDraft { name: (!name.is_empty()).then(|| name.to_owned()), api_url, id })
+}
+
+/// The longest organization name the Settings view takes.
+const MAX_NAME_CHARS: usize = 100;
+
+/// What "Test connection" found, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    pub connected: bool,
+    pub message: String,
+}
+
+/// One poll's outcome as "Test connection" says it: connected with how
+/// many systems, the key rejected, the API unreachable, a certificate
+/// problem, and so on.
+pub fn connection_test(outcome: &PollOutcome) -> ConnectionTest {
+    let failed =
+        |headline: &str, detail: &str| ConnectionTest { connected: false, message: format!("{headline}: {detail}") };
+    match outcome {
+        PollOutcome::Fresh { document, .. } => {
+            let n = document.systems.len();
+            ConnectionTest {
+                connected: true,
+                message: format!(
+                    "Connected to {} with {n} system{}",
+                    document.organization.name,
+                    if n == 1 { "" } else { "s" }
+                ),
+            }
+        }
+        PollOutcome::NotModified { .. } => ConnectionTest { connected: true, message: "Connected".into() },
+        PollOutcome::Failed(error) => match error.kind {
+            PollErrorKind::KeyRejected => failed("Key rejected", &error.message),
+            PollErrorKind::PermissionMissing => failed("The key lacks a permission", &error.message),
+            PollErrorKind::BadRequest | PollErrorKind::OrganizationNotFound | PollErrorKind::WrongOrganization => {
+                failed("Check the organization id", &error.message)
+            }
+            PollErrorKind::Network if error.message.to_lowercase().contains("certificate") => {
+                failed("Certificate problem", &error.message)
+            }
+            PollErrorKind::Network | PollErrorKind::Timeout => failed("Cannot reach the API", &error.message),
+            _ => failed("The API answered, but not with the systems", &error.message),
+        },
+    }
+}
+
 /// The poll interval as typed in the Settings view, no shorter than `floor`
 /// ([`crate::config::Config::min_poll_interval`]).
 pub fn poll_interval(text: &str, floor: Duration) -> Result<Duration, RequestError> {
@@ -125,6 +197,58 @@ pub fn poll_interval(text: &str, floor: Duration) -> Result<Duration, RequestErr
 mod tests {
     use super::*;
     use crate::config::MIN_POLL_INTERVAL;
+
+    #[test]
+    fn an_organization_s_fields_are_checked_one_by_one() {
+        let id = "0b8e5c8a-3d5e-4f43-9d87-3c2a1b7e9f10";
+        let draft = organization_draft("  Skyline ", " https://api.example/ ", id).unwrap();
+        assert_eq!(draft.name.as_deref(), Some("Skyline"));
+        assert_eq!(draft.api_url.as_str(), "https://api.example/");
+        assert_eq!(organization_draft("", "https://api.example", id).unwrap().name, None);
+        let field = |r: Result<OrganizationDraft, RequestError>| r.unwrap_err().field;
+        assert_eq!(field(organization_draft("x", "http://api.example", id)), Some(Field::ApiUrl));
+        assert_eq!(field(organization_draft("x", "api.example", id)), Some(Field::ApiUrl));
+        assert_eq!(field(organization_draft("x", "https://api.example", "12")), Some(Field::OrganizationId));
+        assert_eq!(field(organization_draft("a\nb", "https://api.example", id)), Some(Field::OrganizationName));
+        let message = organization_draft("x", "https://api.example", "12").unwrap_err().message;
+        assert!(message.starts_with("Organization id: \"12\" is not a GUID"), "{message}");
+    }
+
+    #[test]
+    fn a_connection_test_says_what_it_found_in_words() {
+        use crate::poll::PollError;
+        use crate::view::tests::{fresh, system};
+        let connected = connection_test(&fresh(vec![system(1, "Ziine", crate::api::ApiState::Ok)]));
+        assert_eq!(connected, ConnectionTest { connected: true, message: "Connected to Skyline with 1 system".into() });
+        let failed = |kind, message: &str| {
+            connection_test(&PollOutcome::Failed(PollError { kind, message: message.into(), retry_after: None }))
+        };
+        let cases = [
+            (
+                PollErrorKind::KeyRejected,
+                "the organization key was rejected (401)",
+                "Key rejected: the organization key was rejected (401)",
+            ),
+            (
+                PollErrorKind::Network,
+                "cannot reach api.example: connection refused",
+                "Cannot reach the API: cannot reach api.example: connection refused",
+            ),
+            (
+                PollErrorKind::Network,
+                "cannot reach api.example: invalid peer certificate: UnknownIssuer",
+                "Certificate problem: cannot reach api.example: invalid peer certificate: UnknownIssuer",
+            ),
+            (
+                PollErrorKind::OrganizationNotFound,
+                "no such organization (404)",
+                "Check the organization id: no such organization (404)",
+            ),
+        ];
+        for (kind, detail, said) in cases {
+            assert_eq!(failed(kind, detail), ConnectionTest { connected: false, message: said.into() });
+        }
+    }
 
     #[test]
     fn choices_round_trip_and_keep_the_rest() {

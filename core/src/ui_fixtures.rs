@@ -18,7 +18,9 @@ use crate::history::{entry, strip};
 use crate::poll::{PollError, PollErrorKind, PollOutcome};
 use crate::popup::popup_model;
 use crate::priority::Priority;
-use crate::settings::{pasted_key, poll_interval, NotificationChoices, OrganizationKey, SettingsModel};
+use crate::settings::{
+    connection_test, organization_draft, pasted_key, poll_interval, NotificationChoices, OrganizationKey, SettingsModel,
+};
 use crate::transitions::{Change, Named, Transition};
 use crate::view::tests::{document, system};
 use crate::view::{OrgSnapshot, View};
@@ -171,6 +173,16 @@ fn contract() -> serde_json::Value {
             "quietHours": quiet_hours,
             "pollInterval": poll_interval("1s", MIN_POLL_INTERVAL).unwrap_err(),
             "key": pasted_key("paste from mail").unwrap_err(),
+            "apiUrl": organization_draft("Lab", "http://api.example", &skyline.to_string()).unwrap_err(),
+            "organizationId": organization_draft("Lab", "https://api.example", "12").unwrap_err(),
+        },
+        "connectionTests": {
+            "connected": connection_test(&outcome),
+            "keyRejected": connection_test(&PollOutcome::Failed(PollError {
+                kind: PollErrorKind::KeyRejected,
+                message: "the organization key was rejected (401); check the key in the configuration".into(),
+                retry_after: None,
+            })),
         },
     })
 }

@@ -121,6 +121,26 @@ pub fn rewrite(path: &Path, edit: impl FnOnce(&Path, &str) -> Result<String, Str
     Ok(())
 }
 
+/// [`rewrite`], or, when there is no file yet (the first organization added
+/// in the demo), a new one made by `edit` from nothing, private (0600).
+pub fn rewrite_or_create(path: &Path, edit: impl FnOnce(&Path, &str) -> Result<String, String>) -> Result<(), String> {
+    if path.exists() {
+        return rewrite(path, edit);
+    }
+    let text = edit(path, "")?;
+    let folder = path.parent().ok_or_else(|| format!("Cannot write {}: it has no folder", path.display()))?;
+    std::fs::create_dir_all(folder).map_err(|e| format!("Cannot make the folder {}: {e}", folder.display()))?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".config.toml.")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| format!("Cannot write in {}: {e}", folder.display()))?;
+    temporary.write_all(text.as_bytes()).map_err(|e| format!("Cannot write {}: {e}", path.display()))?;
+    temporary.persist_noclobber(path).map_err(|e| format!("Cannot write {}: {}", path.display(), e.error))?;
+    log::info!("wrote a new configuration file at {}", path.display());
+    Ok(())
+}
+
 fn replace(target: &Path, contents: &[u8]) -> io::Result<()> {
     let folder = target.parent().ok_or_else(|| io::Error::other("the file has no folder"))?;
     let original = std::fs::metadata(target)?;

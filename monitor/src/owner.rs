@@ -13,7 +13,10 @@ use dms_tray_core::alerts::{Alert, AlertPolicy, SystemRef, Topic, Urgency};
 use dms_tray_core::api::ApiState;
 use dms_tray_core::config::Config;
 use dms_tray_core::config::{KeySource, OrganizationConfig};
-use dms_tray_core::config_edit::{set_notifications, set_poll_interval, use_keyring};
+use dms_tray_core::config_edit::{
+    add_organization, edit_organization, remove_organization, set_notifications, set_poll_interval, use_keyring,
+    OrganizationDraft,
+};
 use dms_tray_core::history::strip;
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
 use dms_tray_core::keys::{keyring_name, label, PastedKey};
@@ -22,7 +25,9 @@ use dms_tray_core::monitor::Monitor;
 use dms_tray_core::popup::{popup_model, PopupModel};
 use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
-use dms_tray_core::settings::{self, NotificationChoices, OrganizationKey, SettingsModel};
+use dms_tray_core::settings::{
+    self, connection_test, ConnectionTest, NotificationChoices, OrganizationKey, SettingsModel,
+};
 use dms_tray_core::transitions::{Change, Named, Transition};
 use dms_tray_core::tray::{tooltip, tray_look, TrayLevel, TrayLook, CONFIG_PROBLEM_TITLE};
 use dms_tray_core::view::{OrgView, View};
@@ -79,6 +84,21 @@ pub enum Command {
         key: PastedKey,
         result: Result<(), String>,
     },
+    /// A popup's request `id` done off this task (the keyring, a test
+    /// poll): what came of it, to apply before answering.
+    Finished {
+        session: u64,
+        id: u64,
+        outcome: Finished,
+    },
+}
+
+/// What a request done off the owner's task came to.
+#[derive(Debug)]
+pub enum Finished {
+    /// The configuration file changed; this is it, with its keys.
+    Reconfigured(Result<(Config, Vec<String>), RequestError>),
+    Tested(ConnectionTest),
 }
 
 /// What the owner starts from.
@@ -176,11 +196,7 @@ impl Owner {
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, timeouts);
         let poller = Poller::start(clients, config.poll_interval, polled.clone());
-        let mut monitor = Monitor::of(&config);
-        match (history.priorities(), history.acknowledgements()) {
-            (Ok(priorities), Ok(acknowledgements)) => monitor.restore_marks(priorities, acknowledgements),
-            (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
-        }
+        let monitor = monitor_of(&config, &history);
         let first = tray_content(monitor.view(), None, None, config_problem.as_deref());
         // Without a StatusNotifier host (GNOME without its extension), the
         // app still runs; a second launch opens the popup.
@@ -350,6 +366,23 @@ impl Owner {
                     result.map(|()| self.use_stored_key(organization, entry, key)).map_err(RequestError::general);
                 self.reply(session, ToPopup::Reply { id, result: result.map(|()| Reply::Done) });
             }
+            Command::Finished { session, id, outcome: Finished::Tested(test) } => {
+                self.reply(session, ToPopup::Reply { id, result: Ok(Reply::Connection(test)) });
+            }
+            Command::Finished { session, id, outcome: Finished::Reconfigured(result) } => {
+                let done = result.is_ok();
+                if let Ok((config, keys)) = result.as_ref() {
+                    if !self.demo {
+                        self.apply_config(config.clone(), keys.clone());
+                    }
+                }
+                self.reply(session, ToPopup::Reply { id, result: result.map(|_| Reply::Done) });
+                if done && self.demo {
+                    log::info!("the first organization is configured: leaving the demo");
+                    self.close_popup();
+                    crate::reload::start_again();
+                }
+            }
         }
         Flow::Continue
     }
@@ -414,8 +447,26 @@ impl Owner {
                 }
             }
             SessionEvent::Message(ToMonitor::Request { id, request }) => {
-                let result = self.answer(request);
-                self.reply(session, ToPopup::Reply { id, result });
+                let deferred = match request {
+                    Request::SaveOrganization { previous_id, name, api_url, organization_id, key } => {
+                        let draft = settings::organization_draft(&name, &api_url, &organization_id);
+                        draft.and_then(|draft| self.save_organization(session, id, previous_id, draft, key))
+                    }
+                    Request::RemoveOrganization { organization_id } => {
+                        self.remove_organization(session, id, organization_id)
+                    }
+                    Request::TestConnection { previous_id, api_url, organization_id, key } => {
+                        self.test_connection(session, id, previous_id, &api_url, &organization_id, key)
+                    }
+                    request => {
+                        let result = self.answer(request);
+                        self.reply(session, ToPopup::Reply { id, result });
+                        return;
+                    }
+                };
+                if let Err(refused) = deferred {
+                    self.reply(session, ToPopup::Reply { id, result: Err(refused) });
+                }
             }
             SessionEvent::Message(ToMonitor::KeysChanged) => {
                 log::info!("a key changed in the keyring: starting again to read the keys anew");
@@ -473,7 +524,12 @@ impl Owner {
                 let now = Utc::now();
                 Ok(Reply::Strip(strip(&changes, now - range.length(), now)))
             }
-            Request::StoreKey { .. } => Err(RequestError::general("A key is stored apart from other requests")),
+            Request::StoreKey { .. }
+            | Request::SaveOrganization { .. }
+            | Request::RemoveOrganization { .. }
+            | Request::TestConnection { .. } => {
+                Err(RequestError::general("This request is answered apart from the others"))
+            }
             Request::MuteSystem { organization_id, system_id, hours } => {
                 if !(1..=24 * 7).contains(&hours) {
                     return Err(RequestError::general(format!("A mute lasts 1 to 168 hours, not {hours}")));
@@ -551,6 +607,160 @@ impl Owner {
             let _ = commands.send(Command::KeyStored { session, id, organization, entry, key, result });
         });
         Ok(())
+    }
+
+    /// Adds or changes an organization in the file, its pasted key in the
+    /// keyring, on a blocking thread (the keyring may ask to be unlocked);
+    /// [`Finished::Reconfigured`] follows. In the demo, the first
+    /// organization makes the configuration file, and dms-tray starts again
+    /// with it.
+    fn save_organization(
+        &self,
+        session: u64,
+        id: u64,
+        previous_id: Option<Uuid>,
+        draft: OrganizationDraft,
+        key: Option<PastedKey>,
+    ) -> Result<(), RequestError> {
+        let previous = match previous_id {
+            Some(previous) if !self.demo => Some(self.configured(previous)?.clone()),
+            Some(_) => return Err(RequestError::general("The demo's organization is the simulator's own.")),
+            None => None,
+        };
+        let key = key.filter(|k| !k.0.trim().is_empty()).map(|k| settings::pasted_key(&k.0)).transpose()?;
+        if previous.is_none() && key.is_none() {
+            return Err(RequestError::of(Field::Key, "Paste the organization key from dataminer.services"));
+        }
+        let configured = if self.demo { &[][..] } else { &self.config.organizations[..] };
+        if let Some(other) = configured.iter().find(|o| o.id == draft.id && Some(o.id) != previous_id) {
+            let name = other.name.clone().unwrap_or_else(|| label(other));
+            return Err(RequestError::of(
+                Field::OrganizationId,
+                format!("Organization id: {name} already has this id"),
+            ));
+        }
+        let (entry, switch_to_keyring) = match &previous {
+            Some(previous) => (keyring_name(previous), !matches!(previous.key, KeySource::Keyring(_))),
+            None => (draft.name.clone().unwrap_or_else(|| draft.id.to_string()), false),
+        };
+        let location = self.location.clone();
+        let commands = self.commands.clone();
+        tokio::task::spawn_blocking(move || {
+            let saved = (|| {
+                if let Some(key) = &key {
+                    os_keyring::store(&entry, &key.0)
+                        .map_err(|e| format!("Cannot store the key in the keyring: {e}"))?;
+                }
+                crate::config_file::rewrite_or_create(&location.path, |path, text| match previous_id {
+                    None => add_organization(path, text, &draft, &entry),
+                    Some(previous) => {
+                        let text = edit_organization(path, text, previous, &draft)?;
+                        match key.is_some() && switch_to_keyring {
+                            true => use_keyring(path, &text, draft.id, &entry),
+                            false => Ok(text),
+                        }
+                    }
+                })?;
+                reread(&location)
+            })();
+            let outcome = Finished::Reconfigured(saved.map_err(RequestError::general));
+            let _ = commands.send(Command::Finished { session, id, outcome });
+        });
+        Ok(())
+    }
+
+    /// Removes an organization from the file, and its key from the keyring
+    /// when no other organization uses that entry.
+    fn remove_organization(&self, session: u64, id: u64, organization: Uuid) -> Result<(), RequestError> {
+        if self.demo {
+            return Err(RequestError::general("The demo's organization is the simulator's own."));
+        }
+        let removed = self.configured(organization)?;
+        let entry = match &removed.key {
+            KeySource::Keyring(entry) => {
+                let shared = self.config.organizations.iter().any(|o| o.id != organization && o.key == removed.key);
+                (!shared).then(|| entry.clone())
+            }
+            _ => None,
+        };
+        let location = self.location.clone();
+        let commands = self.commands.clone();
+        tokio::task::spawn_blocking(move || {
+            let done =
+                crate::config_file::rewrite(&location.path, |path, text| remove_organization(path, text, organization))
+                    .and_then(|()| {
+                        if let Some(entry) = &entry {
+                            if let Err(e) = os_keyring::delete(entry) {
+                                log::warn!("cannot delete the key of a removed organization from the keyring: {e}");
+                            }
+                        }
+                        reread(&location)
+                    });
+            let outcome = Finished::Reconfigured(done.map_err(RequestError::general));
+            let _ = commands.send(Command::Finished { session, id, outcome });
+        });
+        Ok(())
+    }
+
+    /// One poll with what the form says, off this task;
+    /// [`Finished::Tested`] follows. Without a pasted key, the key of the
+    /// organization being edited is used.
+    fn test_connection(
+        &self,
+        session: u64,
+        id: u64,
+        previous_id: Option<Uuid>,
+        api_url: &str,
+        organization_id: &str,
+        key: Option<PastedKey>,
+    ) -> Result<(), RequestError> {
+        let draft = settings::organization_draft("", api_url, organization_id)?;
+        let previous = previous_id.and_then(|p| self.config.organizations.iter().position(|o| o.id == p));
+        let key = match key.filter(|k| !k.0.trim().is_empty()) {
+            Some(key) => settings::pasted_key(&key.0)?.0,
+            None => match previous {
+                Some(index) => self.keys[index].clone(),
+                None => return Err(RequestError::of(Field::Key, "Paste the organization key to test with")),
+            },
+        };
+        let organization = OrganizationConfig {
+            name: None,
+            api_url: draft.api_url,
+            id: draft.id,
+            key: KeySource::Inline(String::new()),
+            allowed_remote_hosts: Vec::new(),
+            proxy: previous.and_then(|index| self.config.organizations[index].proxy.clone()),
+            priority_rules: Vec::new(),
+        };
+        let trial = Config {
+            ca_file: self.config.ca_file.clone(),
+            proxy: self.config.proxy.clone(),
+            organizations: vec![organization],
+            ..Config::default()
+        };
+        let commands = self.commands.clone();
+        let mut clients = org_clients(&trial, &[key], Timeouts::default());
+        let (_, mut client) = clients.pop().expect("one organization, one client");
+        tokio::spawn(async move {
+            let test = connection_test(&client.poll().await);
+            log::info!("test connection: {}", test.message);
+            let _ = commands.send(Command::Finished { session, id, outcome: Finished::Tested(test) });
+        });
+        Ok(())
+    }
+
+    /// Runs with a configuration changed in Settings: the organizations as
+    /// the file now lists them, each polled at once.
+    fn apply_config(&mut self, config: Config, keys: Vec<String>) {
+        self.monitor = monitor_of(&config, &self.history);
+        self.alerts.settings = config.notifications.clone();
+        self.poller =
+            Poller::start(org_clients(&config, &keys, Timeouts::default()), config.poll_interval, self.polled.clone());
+        log::info!("now watching {} organization(s)", config.organizations.len());
+        self.config = config;
+        self.keys = keys;
+        self.show_in_tray();
+        self.push_model();
     }
 
     /// Polls with a key now stored in the keyring: every loop starts anew
@@ -808,6 +1018,24 @@ fn tray_content(
 }
 
 const POPUP_CANNOT_OPEN: &str = "The popup cannot open";
+
+/// A monitor of `config`'s organizations with the priorities and
+/// acknowledgements the history keeps.
+fn monitor_of(config: &Config, history: &HistoryStore) -> Monitor {
+    let mut monitor = Monitor::of(config);
+    match (history.priorities(), history.acknowledgements()) {
+        (Ok(priorities), Ok(acknowledgements)) => monitor.restore_marks(priorities, acknowledgements),
+        (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
+    }
+    monitor
+}
+
+/// The configuration file as it now is, with its keys.
+fn reread(location: &ConfigLocation) -> Result<(Config, Vec<String>), String> {
+    let config = crate::config_file::load(location)?.ok_or_else(|| format!("{} is gone", location.path.display()))?;
+    let keys = crate::config_file::resolve_keys(&config)?;
+    Ok((config, keys))
+}
 
 /// 08:00 local time tomorrow.
 fn tomorrow_morning() -> DateTime<Utc> {

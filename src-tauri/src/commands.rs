@@ -8,7 +8,7 @@ use dms_tray_core::keys::PastedKey;
 use dms_tray_core::popup::PopupModel;
 use dms_tray_core::priority::Priority;
 use dms_tray_core::remote::RemoteApp;
-use dms_tray_core::settings::{NotificationChoices, SettingsModel};
+use dms_tray_core::settings::{ConnectionTest, NotificationChoices, SettingsModel};
 use tauri::{AppHandle, State};
 use uuid::Uuid;
 
@@ -122,4 +122,40 @@ pub async fn set_priority(
 #[tauri::command]
 pub async fn store_key(monitor: State<'_, Monitor>, organization_id: Uuid, key: String) -> Answer<()> {
     done(&monitor, Request::StoreKey { organization_id, key: PastedKey(key) }).await
+}
+
+/// Adds (`previous_id` null) or changes an organization; a pasted `key` goes
+/// to the keyring and never comes back.
+#[tauri::command]
+pub async fn save_organization(
+    monitor: State<'_, Monitor>,
+    previous_id: Option<Uuid>,
+    name: String,
+    api_url: String,
+    organization_id: String,
+    key: Option<String>,
+) -> Answer<()> {
+    let key = key.map(PastedKey);
+    done(&monitor, Request::SaveOrganization { previous_id, name, api_url, organization_id, key }).await
+}
+
+#[tauri::command]
+pub async fn remove_organization(monitor: State<'_, Monitor>, organization_id: Uuid) -> Answer<()> {
+    done(&monitor, Request::RemoveOrganization { organization_id }).await
+}
+
+/// One poll with the form's values; without a pasted key, the key of organization `previous_id`.
+#[tauri::command]
+pub async fn test_connection(
+    monitor: State<'_, Monitor>,
+    previous_id: Option<Uuid>,
+    api_url: String,
+    organization_id: String,
+    key: Option<String>,
+) -> Answer<ConnectionTest> {
+    let key = key.map(PastedKey);
+    match monitor.ask(Request::TestConnection { previous_id, api_url, organization_id, key }).await? {
+        Reply::Connection(test) => Ok(test),
+        other => Err(unexpected(other)),
+    }
 }

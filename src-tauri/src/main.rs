@@ -50,6 +50,9 @@ fn main() -> ExitCode {
             commands::acknowledge,
             commands::set_priority,
             commands::store_key,
+            commands::save_organization,
+            commands::remove_organization,
+            commands::test_connection,
         ])
         .setup(move |app| {
             monitor::listen(app.handle().clone(), incoming);
