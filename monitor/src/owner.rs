@@ -97,7 +97,7 @@ pub enum Command {
 #[derive(Debug)]
 pub enum Finished {
     /// The configuration file changed; this is it, with its keys.
-    Reconfigured(Result<(Config, Vec<String>), RequestError>),
+    Reconfigured(Result<Box<(Config, Vec<String>)>, RequestError>),
     Tested(ConnectionTest),
 }
 
@@ -371,12 +371,14 @@ impl Owner {
             }
             Command::Finished { session, id, outcome: Finished::Reconfigured(result) } => {
                 let done = result.is_ok();
-                if let Ok((config, keys)) = result.as_ref() {
+                let result = result.map(|reconfigured| {
                     if !self.demo {
-                        self.apply_config(config.clone(), keys.clone());
+                        let (config, keys) = *reconfigured;
+                        self.apply_config(config, keys);
                     }
-                }
-                self.reply(session, ToPopup::Reply { id, result: result.map(|_| Reply::Done) });
+                    Reply::Done
+                });
+                self.reply(session, ToPopup::Reply { id, result });
                 if done && self.demo {
                     log::info!("the first organization is configured: leaving the demo");
                     self.close_popup();
@@ -663,7 +665,7 @@ impl Owner {
                 })?;
                 reread(&location)
             })();
-            let outcome = Finished::Reconfigured(saved.map_err(RequestError::general));
+            let outcome = Finished::Reconfigured(saved.map(Box::new).map_err(RequestError::general));
             let _ = commands.send(Command::Finished { session, id, outcome });
         });
         Ok(())
@@ -696,7 +698,7 @@ impl Owner {
                         }
                         reread(&location)
                     });
-            let outcome = Finished::Reconfigured(done.map_err(RequestError::general));
+            let outcome = Finished::Reconfigured(done.map(Box::new).map_err(RequestError::general));
             let _ = commands.send(Command::Finished { session, id, outcome });
         });
         Ok(())
