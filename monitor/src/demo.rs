@@ -41,6 +41,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
             proxy: None,
         }],
         notifications: AlertSettings::default(),
+        hooks: Vec::new(),
     };
     Ok(Demo { simulator, config })
 }
