@@ -15,11 +15,13 @@ use dms_tray_core::config::Config;
 use dms_tray_core::config::{KeySource, OrganizationConfig};
 use dms_tray_core::config_edit::{set_notifications, set_poll_interval, use_keyring};
 use dms_tray_core::history::strip;
+use dms_tray_core::hooks::outcome::{HookOutcome, HookProblem};
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
 use dms_tray_core::keys::{keyring_name, label, PastedKey};
 use dms_tray_core::menu::{home_url, organization_line, tray_menu, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
 use dms_tray_core::monitor::Monitor;
 use dms_tray_core::popup::{popup_model, PopupModel};
+use dms_tray_core::priority::Priorities;
 use dms_tray_core::remote::{remote_target, RemoteApp};
 use dms_tray_core::restart::{self, Known};
 use dms_tray_core::settings::{self, NotificationChoices, OrganizationKey, SettingsModel};
@@ -34,6 +36,7 @@ use crate::channel::SessionEvent;
 use crate::client::{org_clients, Timeouts};
 use crate::config_file::ConfigLocation;
 use crate::history_store::HistoryStore;
+use crate::hooks_runner::HookRunner;
 use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
 use crate::popup_process::{self, Opening};
@@ -77,6 +80,8 @@ pub enum Command {
         key: PastedKey,
         result: Result<(), String>,
     },
+    /// A hook's call ended, or the hook skipped changes.
+    Hook(HookOutcome),
 }
 
 /// What the owner starts from.
@@ -154,6 +159,9 @@ pub struct Owner {
     /// The organizations' keys, in configuration order.
     keys: Vec<String>,
     commands: UnboundedSender<Command>,
+    hooks: HookRunner,
+    /// What the popup's footer says of the hooks.
+    hook_problem: HookProblem,
 }
 
 impl Owner {
@@ -185,6 +193,12 @@ impl Owner {
         })
         .inspect_err(|e| log::error!("{e}; run dms-tray again to open the popup"))
         .ok();
+        let hooks = HookRunner::start(&config, {
+            let commands = commands.clone();
+            move |outcome| {
+                let _ = commands.send(Command::Hook(outcome));
+            }
+        });
         let owner = Owner {
             monitor,
             alerts: AlertPolicy::new(config.notifications.clone()),
@@ -203,6 +217,8 @@ impl Owner {
             polled,
             keys,
             commands,
+            hooks,
+            hook_problem: HookProblem::default(),
         };
         (owner, polled_rx)
     }
@@ -285,6 +301,7 @@ impl Owner {
             if let Err(e) = self.history.record(org, &transitions, poll.at) {
                 log::error!("cannot write the history: {e}");
             }
+            self.send_to_hooks(&transitions);
         }
         let local_time = chrono::Local::now().time();
         let alerts =
@@ -296,6 +313,20 @@ impl Owner {
             self.show_in_tray();
         }
         self.push_model();
+    }
+
+    /// Hands changes to the hooks, each system's with the priority set by
+    /// hand in the popup.
+    fn send_to_hooks(&self, transitions: &[Transition]) {
+        if self.hooks.is_empty() {
+            return;
+        }
+        let by_hand = self.history.priorities().unwrap_or_else(|e| {
+            log::warn!("cannot read the priorities set by hand: {e}");
+            Vec::new()
+        });
+        let priorities = Priorities { by_hand: by_hand.into_iter().collect(), ..Priorities::default() };
+        self.hooks.send(transitions, &|system, name| priorities.of(system, name));
     }
 
     fn org(&self, id: uuid::Uuid) -> Option<&OrgView> {
@@ -327,6 +358,11 @@ impl Owner {
                 let result =
                     result.map(|()| self.use_stored_key(organization, entry, key)).map_err(RequestError::general);
                 self.reply(session, ToPopup::Reply { id, result: result.map(|()| Reply::Done) });
+            }
+            Command::Hook(outcome) => {
+                if self.hook_problem.update(outcome) {
+                    self.push_model();
+                }
             }
         }
         Flow::Continue
@@ -594,6 +630,7 @@ impl Owner {
             model.summary = problem.clone();
             model.level = TrayLevel::OrganizationError;
         }
+        model.hook_problem = self.hook_problem.sentence();
         model
     }
 
