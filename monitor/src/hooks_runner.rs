@@ -328,7 +328,6 @@ mod tests {
     use std::net::{Ipv4Addr, SocketAddr};
     use std::path::Path;
     use std::sync::Mutex;
-    use std::time::Instant;
 
     use axum::extract::{Path as UrlPath, State};
     use axum::http::{HeaderMap, StatusCode};
@@ -398,16 +397,19 @@ mod tests {
     }
 
     /// A shell command as a TOML array: `sh -c script sh args…`.
+    #[cfg(unix)]
     fn sh(script: &str, args: &[&Path]) -> String {
         let mut argv = vec!["sh".to_string(), "-c".into(), script.into(), "sh".into()];
         argv.extend(args.iter().map(|a| a.display().to_string()));
         format!("[{}]", argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", "))
     }
 
+    #[cfg(unix)]
     fn lines(path: &Path) -> usize {
         std::fs::read_to_string(path).map_or(0, |text| text.lines().count())
     }
 
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_command_gets_the_event_on_stdin_and_in_its_environment() {
         let dir = tempfile::tempdir().unwrap();
@@ -456,6 +458,7 @@ mod tests {
         assert!(changes.contains(&("DMS_TRAY_SYSTEM".as_ref(), Some("Ziine".as_ref()))), "{changes:?}");
     }
 
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_failing_command_is_tried_again_and_then_told() {
         let dir = tempfile::tempdir().unwrap();
@@ -470,6 +473,7 @@ mod tests {
         assert_eq!(lines(&runs), 3);
     }
 
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_command_that_fails_once_goes_through_on_the_next_try() {
         let dir = tempfile::tempdir().unwrap();
@@ -483,6 +487,7 @@ mod tests {
         assert_eq!(lines(&runs), 2);
     }
 
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_command_that_hangs_is_ended_at_its_timeout_and_not_run_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -493,7 +498,7 @@ mod tests {
             config(dir.path(), &format!("[[hooks]]\nname = \"slow\"\ncommand = {}\n", sh(script, &[&pid])));
         config.hooks[0].timeout = Duration::from_millis(300);
         let (runner, mut outcomes) = start(&config);
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         runner.send(&[outage()], &on_air);
 
         let outcome = next(&mut outcomes).await;
@@ -513,6 +518,7 @@ mod tests {
         assert!(!alive, "the command still runs");
     }
 
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_program_that_cannot_start_is_told_at_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -665,6 +671,7 @@ mod tests {
 
     /// A hook that is busy keeps at most MAX_WAITING changes; the rest are
     /// skipped, and told, and the runner never waits for it.
+    #[cfg(unix)]
     #[tokio::test]
     async fn a_busy_hook_skips_what_it_has_no_room_for() {
         let dir = tempfile::tempdir().unwrap();
@@ -675,7 +682,7 @@ mod tests {
         );
         let (runner, mut outcomes) = start(&config);
         let transitions = vec![outage(); MAX_WAITING + 5];
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         runner.send(&transitions, &on_air);
         assert!(started.elapsed() < Duration::from_secs(1), "send waited {:?}", started.elapsed());
 
@@ -691,7 +698,8 @@ mod tests {
         assert_eq!(said_text(b"  line one\nline two\x1b[31m\n"), Some("line oneline two[31m".into()));
         assert_eq!(said_text(b" \n"), None);
         assert_eq!(said_text(&[b'x'; 2000]).unwrap().chars().count(), MAX_SAID_CHARS);
-        let error = std::io::Error::from_raw_os_error(2);
-        assert_eq!(os_message(&error), "No such file or directory");
+        let error = std::io::Error::other("broken pipe (os error 32)");
+        assert_eq!(os_message(&error), "broken pipe");
+        assert_eq!(os_message(&std::io::Error::other("no such program")), "no such program");
     }
 }
