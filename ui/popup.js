@@ -69,6 +69,7 @@ function showModel(next) {
   const again = reopen && systems.row(reopen.key);
   if (again && systems.live(again)) showMenu(again, reopen.focused >= 0 ? reopen.focused : null);
   tickFooter();
+  showHookProblem(model.hookProblem);
 }
 
 async function showConfigPath() {
@@ -298,6 +299,14 @@ async function hide() {
 
 function tickFooter() {
   $('updated').textContent = model ? updatedAgo(model.lastUpdate) : 'updating…';
+}
+
+/** A hook's last failure, until that hook goes through again. */
+function showHookProblem(problem) {
+  const line = $('hook-problem');
+  line.hidden = !problem;
+  line.textContent = problem ?? '';
+  line.title = problem ?? '';
 }
 
 function notify(text, kind = 'info') {

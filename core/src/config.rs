@@ -1,5 +1,6 @@
 //! The configuration file: which organizations dms-tray polls, how often,
-//! and what it notifies.
+//! what it notifies and which hooks it runs (their sections are checked in
+//! [`crate::hooks`]).
 //!
 //! Users edit this file by hand and scripts generate it, so its format is a
 //! contract and a mistake in it must never be silently ignored or guessed at.
@@ -44,6 +45,8 @@ use url::{Host, Url};
 use uuid::Uuid;
 
 use crate::alerts::AlertSettings;
+use crate::hooks::parse::{hooks, RawHook};
+use crate::hooks::Hook;
 use crate::priority::{Priority, PriorityRule};
 use crate::sound::SoundSettings;
 
@@ -98,6 +101,8 @@ pub struct Config {
     pub organizations: Vec<OrganizationConfig>,
     /// The `[notifications]` table; every key left out has its default.
     pub notifications: AlertSettings,
+    /// The `[[hooks]]` sections, in the order of the file.
+    pub hooks: Vec<Hook>,
 }
 
 /// A configuration of no organization, with every default: what dms-tray
@@ -111,6 +116,7 @@ impl Default for Config {
             proxy: None,
             organizations: Vec::new(),
             notifications: AlertSettings::default(),
+            hooks: Vec::new(),
         }
     }
 }
@@ -302,7 +308,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
 }
 
 /// 1-based line of byte `offset` in `text`.
-fn line_at(text: &str, offset: usize) -> usize {
+pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
@@ -352,6 +358,7 @@ struct RawConfig {
     organizations: Option<List<RawOrganization>>,
     notifications: Option<RawNotifications>,
     sounds: Option<RawSounds>,
+    hooks: Option<List<RawHook>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -417,9 +424,9 @@ struct RawNotifications {
 
 /// A TOML array whose elements keep their positions, with an error message
 /// that says how to write the array when something else was written.
-struct List<T>(Vec<Spanned<T>>);
+pub(crate) struct List<T>(pub(crate) Vec<Spanned<T>>);
 
-trait ListItem {
+pub(crate) trait ListItem {
     const LIST_EXPECTING: &'static str;
 }
 
@@ -463,12 +470,12 @@ impl<'de, T: Deserialize<'de> + ListItem> Deserialize<'de> for List<T> {
 // The checks on the raw file.
 
 /// A failed check: the byte offset of the offending text and the message.
-struct Fail {
-    at: usize,
-    message: String,
+pub(crate) struct Fail {
+    pub(crate) at: usize,
+    pub(crate) message: String,
 }
 
-fn fail<T>(value: &Spanned<T>, message: impl Into<String>) -> Fail {
+pub(crate) fn fail<T>(value: &Spanned<T>, message: impl Into<String>) -> Fail {
     Fail { at: value.span().start, message: message.into() }
 }
 
@@ -510,7 +517,8 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
     if let Some(raw) = &raw.sounds {
         notifications.sounds = sounds(raw)?;
     }
-    let config = Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications };
+    let hooks = hooks(raw.hooks, &organizations, config_dir, text)?;
+    let config = Config { poll_interval, history_keep, ca_file, proxy, organizations, notifications, hooks };
     match &raw.poll_interval {
         Some(value) if config.poll_interval < config.min_poll_interval() => Err(too_short(value)),
         _ => Ok(config),
@@ -518,7 +526,7 @@ fn check(raw: RawConfig, path: &Path, text: &str) -> Result<Config, Fail> {
 }
 
 /// What kind of value was written, for "must be …, not {kind}".
-fn kind(value: &Value) -> &'static str {
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::String(_) => "a string",
         Value::Integer(_) => "an integer",
@@ -531,7 +539,7 @@ fn kind(value: &Value) -> &'static str {
 }
 
 /// The value as a string, or an error saying what to write instead.
-fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
+pub(crate) fn string<'a>(value: &'a Spanned<Value>, what: &str, example: &str) -> Result<&'a str, Fail> {
     match value.get_ref() {
         Value::String(s) => Ok(s),
         other => {
@@ -993,7 +1001,7 @@ fn flap_changes(value: &Spanned<Value>, default: usize) -> Result<usize, Fail> {
 }
 
 /// A humantime duration within `range`; `default` is named in the messages.
-fn bounded_duration(
+pub(crate) fn bounded_duration(
     value: &Spanned<Value>,
     key: &str,
     range: RangeInclusive<Duration>,
@@ -1131,6 +1139,7 @@ key_env = "DMS_KEY"
                     },
                 ],
                 notifications: AlertSettings::default(),
+                hooks: vec![],
             }
         );
     }
@@ -1153,6 +1162,7 @@ key_env = "DMS_KEY"
                 proxy: None,
                 organizations: vec![],
                 notifications: AlertSettings::default(),
+                hooks: vec![],
             }
         );
         assert_eq!(DEFAULT_POLL_INTERVAL, Duration::from_secs(60));
@@ -1257,7 +1267,7 @@ key_env = "DMS_KEY"
         assert_error(
             "poll_interval = \"60s\"\npoll_intervall = \"60s\"",
             2,
-            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `proxy`, `organizations`, `notifications`, `sounds`; remove it",
+            "unknown key `poll_intervall`; the keys allowed here are `poll_interval`, `history_keep`, `ca_file`, `proxy`, `organizations`, `notifications`, `sounds`, `hooks`; remove it",
         );
         assert_error(&format!("[[organisations]]\nid = \"{ID}\""), 1, "unknown key `organisations`");
     }

@@ -14,6 +14,7 @@ pub mod clean;
 pub mod config;
 pub mod config_edit;
 pub mod history;
+pub mod hooks;
 pub mod ipc;
 pub mod keys;
 pub mod menu;

@@ -66,6 +66,11 @@ impl Monitor {
         self.apply_marks_to_all();
     }
 
+    /// A system's priority, also of one no longer shown (a removed system).
+    pub fn priority_of(&self, system: SystemRef, name: &str) -> Priority {
+        self.priorities.of(system, name)
+    }
+
     /// Sets a system's priority by hand; `None` leaves it to the patterns.
     pub fn set_priority(&mut self, system: SystemRef, priority: Option<Priority>) {
         match priority {

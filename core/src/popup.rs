@@ -32,6 +32,9 @@ pub struct PopupModel {
     pub summary: String,
     pub level: TrayLevel,
     pub organizations: Vec<OrgModel>,
+    /// A hook's last failure, for the footer: "Hook 'teams' failed: HTTP
+    /// 500 after 3 tries".
+    pub hook_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,6 +119,7 @@ pub fn popup_model(
                 org_model(org, config, flapping)
             })
             .collect(),
+        hook_problem: None,
     }
 }
 

@@ -105,19 +105,24 @@ fn builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
         .redirect(reqwest::redirect::Policy::none())
 }
 
-/// One client per configured organization, with its resolved key, in
-/// configuration order: an API on loopback is reached directly, one with a
-/// `proxy` through it, the others through the system's proxy settings.
-/// Organizations reached the same way share an HTTP client.
-pub fn org_clients(config: &Config, keys: &[String], timeouts: Timeouts) -> Vec<(Uuid, OrgClient)> {
-    // Checked when the configuration was read; a file gone since is told.
-    let extra_roots = match &config.ca_file {
+/// The certificates of the configuration's `ca_file`, if any. It was
+/// checked when the configuration was read; a file gone since is told.
+fn extra_roots(config: &Config) -> Vec<Certificate> {
+    match &config.ca_file {
         Some(path) => ca_certificates(path).unwrap_or_else(|e| {
             log::error!("{e}; going on with the platform's certificates only");
             Vec::new()
         }),
         None => Vec::new(),
-    };
+    }
+}
+
+/// One client per configured organization, with its resolved key, in
+/// configuration order: an API on loopback is reached directly, one with a
+/// `proxy` through it, the others through the system's proxy settings.
+/// Organizations reached the same way share an HTTP client.
+pub fn org_clients(config: &Config, keys: &[String], timeouts: Timeouts) -> Vec<(Uuid, OrgClient)> {
+    let extra_roots = extra_roots(config);
     let routes: Vec<Route> = config.organizations.iter().map(|org| route_of(config, org)).collect();
     let mut apis: HashMap<&Route, Vec<&Url>> = HashMap::new();
     for (route, org) in routes.iter().zip(&config.organizations) {
@@ -134,6 +139,20 @@ pub fn org_clients(config: &Config, keys: &[String], timeouts: Timeouts) -> Vec<
             (org.id, OrgClient::new(clients[route].clone(), &org.api_url, org.id, key.clone(), timeouts))
         })
         .collect()
+}
+
+/// A client for a hook's webhook at `url`: straight on loopback, else
+/// through the configuration's `proxy` or the system's proxy settings,
+/// trusting the `ca_file` too; like every client here, it follows no
+/// redirect.
+pub fn webhook_client(config: &Config, url: &Url, timeout: Duration) -> reqwest::Client {
+    let route = match &config.proxy {
+        _ if is_loopback(url) => Route::Direct,
+        Some(proxy) => Route::Proxy(proxy.clone()),
+        None => Route::System,
+    };
+    let timeouts = Timeouts { connect: timeout.min(Timeouts::default().connect), total: timeout };
+    client_for(&route, &[url], timeouts, &extra_roots(config))
 }
 
 /// Polls one organization; remembers the ETag of its last document.
@@ -342,7 +361,7 @@ fn max_age(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date.
-fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = header_text(headers, header::RETRY_AFTER)?;
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
@@ -377,7 +396,7 @@ async fn server_message(mut response: Response) -> Option<String> {
 }
 
 /// The innermost error's text: "connection refused" rather than reqwest's wrapper.
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current = e;
     while let Some(source) = current.source() {
         current = source;

@@ -47,6 +47,7 @@ pub async fn start(run_timeline: bool) -> std::io::Result<Demo> {
                 .collect(),
         }],
         notifications: AlertSettings::default(),
+        hooks: Vec::new(),
     };
     Ok(Demo { simulator, config })
 }

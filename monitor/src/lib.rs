@@ -19,6 +19,7 @@ pub mod client;
 pub mod config_file;
 pub mod demo;
 pub mod history_store;
+pub mod hooks_runner;
 pub mod key_command;
 pub mod logging;
 pub mod notifier;

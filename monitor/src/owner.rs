@@ -18,6 +18,7 @@ use dms_tray_core::config_edit::{
     OrganizationDraft,
 };
 use dms_tray_core::history::strip;
+use dms_tray_core::hooks::outcome::{HookOutcome, HookProblem};
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
 use dms_tray_core::keys::{keyring_name, label, PastedKey};
 use dms_tray_core::menu::{home_url, organization_line, tray_menu, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
@@ -40,6 +41,7 @@ use crate::channel::SessionEvent;
 use crate::client::{org_clients, Timeouts};
 use crate::config_file::ConfigLocation;
 use crate::history_store::HistoryStore;
+use crate::hooks_runner::HookRunner;
 use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
 use crate::popup_process::{self, Opening};
@@ -84,6 +86,8 @@ pub enum Command {
         key: PastedKey,
         result: Result<(), String>,
     },
+    /// A hook's call ended, or the hook skipped changes.
+    Hook(HookOutcome),
     /// A popup's request `id` done off this task (the keyring, a test
     /// poll): what came of it, to apply before answering.
     Finished {
@@ -177,6 +181,9 @@ pub struct Owner {
     /// The organizations' keys, in configuration order.
     keys: Vec<String>,
     commands: UnboundedSender<Command>,
+    hooks: HookRunner,
+    /// What the popup's footer says of the hooks.
+    hook_problem: HookProblem,
 }
 
 impl Owner {
@@ -208,6 +215,7 @@ impl Owner {
         })
         .inspect_err(|e| log::error!("{e}; run dms-tray again to open the popup"))
         .ok();
+        let hooks = hook_runner(&config, &commands);
         let owner = Owner {
             monitor,
             alerts: AlertPolicy::new(config.notifications.clone()),
@@ -227,6 +235,8 @@ impl Owner {
             polled,
             keys,
             commands,
+            hooks,
+            hook_problem: HookProblem::default(),
         };
         (owner, polled_rx)
     }
@@ -314,6 +324,7 @@ impl Owner {
             if let Err(e) = self.history.record(org, &transitions, poll.at) {
                 log::error!("cannot write the history: {e}");
             }
+            self.send_to_hooks(&transitions);
         }
         let local_time = chrono::Local::now().time();
         let alerts =
@@ -329,6 +340,14 @@ impl Owner {
             self.show_in_tray();
         }
         self.push_model();
+    }
+
+    /// Hands changes to the hooks, each system's with its priority.
+    fn send_to_hooks(&self, transitions: &[Transition]) {
+        if self.hooks.is_empty() {
+            return;
+        }
+        self.hooks.send(transitions, &|system, name| self.monitor.priority_of(system, name));
     }
 
     fn org(&self, id: uuid::Uuid) -> Option<&OrgView> {
@@ -383,6 +402,11 @@ impl Owner {
                     log::info!("the first organization is configured: leaving the demo");
                     self.close_popup();
                     crate::reload::start_again();
+                }
+            }
+            Command::Hook(outcome) => {
+                if self.hook_problem.update(outcome) {
+                    self.push_model();
                 }
             }
         }
@@ -756,6 +780,8 @@ impl Owner {
     fn apply_config(&mut self, config: Config, keys: Vec<String>) {
         self.monitor = monitor_of(&config, &self.history);
         self.alerts.settings = config.notifications.clone();
+        self.hooks = hook_runner(&config, &self.commands);
+        self.hook_problem = HookProblem::default();
         self.poller =
             Poller::start(org_clients(&config, &keys, Timeouts::default()), config.poll_interval, self.polled.clone());
         log::info!("now watching {} organization(s)", config.organizations.len());
@@ -860,6 +886,7 @@ impl Owner {
             model.summary = problem.clone();
             model.level = TrayLevel::OrganizationError;
         }
+        model.hook_problem = self.hook_problem.sentence();
         model
     }
 
@@ -1030,6 +1057,14 @@ fn monitor_of(config: &Config, history: &HistoryStore) -> Monitor {
         (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
     }
     monitor
+}
+
+/// The hooks of `config`, telling the owner how each call went.
+fn hook_runner(config: &Config, commands: &UnboundedSender<Command>) -> HookRunner {
+    let commands = commands.clone();
+    HookRunner::start(config, move |outcome| {
+        let _ = commands.send(Command::Hook(outcome));
+    })
 }
 
 /// The configuration file as it now is, with its keys.
