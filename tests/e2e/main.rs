@@ -5,6 +5,7 @@
 //! the status API.
 
 mod desktop;
+mod hooks;
 mod keyring;
 mod notifications;
 mod popup;
