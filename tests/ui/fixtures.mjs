@@ -34,7 +34,10 @@ const isObject = (value) => value !== null && typeof value === 'object' && !Arra
 
 /** Shapes of fields that are null in the objects the helpers start from. */
 const organizations = CONTRACT.popupModel.organizations;
-const NULLABLE = { 'organization.error': organizations.find((o) => o.error)?.error };
+const NULLABLE = {
+  'organization.error': organizations.find((o) => o.error)?.error,
+  'system.acknowledged': organizations.flatMap((o) => o.systems).find((s) => s.acknowledged)?.acknowledged,
+};
 
 /**
  * A copy of `base` with the fields of `extra`, each of which must be a field
@@ -74,11 +77,24 @@ function systemOf(state) {
 
 const needsAttention = (s) => s.state !== 'ok' || s.redundancyDegraded;
 
-/** A system named `name` in `state`, as the contract's system in that state, with `extra`. */
+/** The states a system can be acknowledged in, as the Rust side's Acknowledgement::can_acknowledge. */
+const OUTAGES = ['noConnection', 'dmsNotResponding', 'unknown'];
+
+/**
+ * A system named `name` in `state`, as the contract's system in that state,
+ * with `extra`. It is of normal priority and nobody has acknowledged it
+ * unless `extra` says so, whichever system of the contract it starts from
+ * (the contract's are on air, or acknowledged, as it shows them).
+ */
 export function system(name, state = 'ok', extra = {}) {
   const base = systemOf(state);
-  return override(base, { ...withId(base, '5'), name, ...extra }, 'system');
+  const plain = { priority: 'normal', acknowledged: null, acknowledgeable: OUTAGES.includes(state) && !extra.acknowledged };
+  return override(base, { ...withId(base, '5'), name, ...plain, ...extra }, 'system');
 }
+
+/** What `acknowledged` holds: `by` acknowledged the system's outage in `state`, `seconds` before NOW. */
+export const acknowledgement = (by, seconds, state) =>
+  override(NULLABLE['system.acknowledged'], { by, at: before(seconds), state }, 'acknowledgement');
 
 /** The Rust side's words for an organization's systems, as the contract's summaries are. */
 function orgSummary(total, attention) {
