@@ -148,27 +148,37 @@ export function fourStates() {
   ]);
 }
 
-/** What the screenshots show: a dozen systems of one organization, mixed states. */
+/**
+ * What the screenshots show: a dozen systems of one organization, mixed
+ * states, two on air and a lab, one outage acknowledged; in the Rust side's
+ * order (problems nobody has acknowledged, then acknowledged ones, then the
+ * rest; on air before normal before lab in each).
+ */
 export function realistic() {
   const m = (minutes) => before(minutes * 60);
   const daas = { type: 'dataMinerAsAService', typeText: 'DataMiner as a Service' };
   return popupModel(
     [
       organization('Skyline Communications', [
-        system('Tokyo MCR', 'noConnection', { lastSeenOnline: m(180), cloudGateways: { connected: 0, total: 2 } }),
+        system('Tokyo MCR', 'noConnection', { lastSeenOnline: m(180), cloudGateways: { connected: 0, total: 2 }, priority: 'on-air' }),
         system('Sydney Contribution Hub — Secondary Playout Facility', 'noConnection', {
           lastSeenOnline: m(60 * 26),
           cloudGateways: { connected: 0, total: 3 },
           dataMinerVersion: '10.4.0.0-14502',
         }),
+        system('Amsterdam NOC', 'ok', { cloudGateways: { connected: 2, total: 3 }, redundancyDegraded: true }),
+        system('Lab Cluster', 'unknown', { lastSeenOnline: null, dataMinerVersion: null, priority: 'lab' }),
         system('Ziine', 'dmsNotResponding', {
           lastSeenOnline: m(15),
           cloudGateways: { connected: 2, total: 3 },
           redundancyDegraded: true,
+          acknowledged: acknowledgement('alice', 4 * 60, 'dmsNotResponding'),
         }),
-        system('Lab Cluster', 'unknown', { lastSeenOnline: null, dataMinerVersion: null }),
-        system('Amsterdam NOC', 'ok', { cloudGateways: { connected: 2, total: 3 }, redundancyDegraded: true }),
-        system('Brussels Playout', 'ok', { cloudGateways: { connected: 3, total: 3 }, dataMinerVersion: '10.6.2.0-16001' }),
+        system('Brussels Playout', 'ok', {
+          cloudGateways: { connected: 3, total: 3 },
+          dataMinerVersion: '10.6.2.0-16001',
+          priority: 'on-air',
+        }),
         system('Dallas Teleport', 'ok', { ...daas, dataMinerVersion: '10.6.3.0-16120' }),
         system('Frankfurt Edge', 'ok', { cloudGateways: { connected: 1, total: 1 }, flapping: true }),
         system('Ghent Studio A', 'ok'),
