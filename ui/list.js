@@ -52,8 +52,8 @@ export function createSystemList({ list, scroller, onDraw }) {
         reason,
         group,
         haystack: searchText(org, system),
-        // Rows of one shape are about as tall: the reason line and the flag add a line each.
-        shape: `${stateOf(system) === 'ok'}/${Boolean(reason)}/${Boolean(system.flapping)}`,
+        // Rows of one shape are about as tall: the reason, the flag and the acknowledgement add a line each.
+        shape: `${stateOf(system) === 'ok'}/${Boolean(reason)}/${Boolean(system.flapping)}/${Boolean(system.acknowledged)}`,
         height: heights.get(key) ?? 0,
         position: -1, // in `shown`, -1 when filtered out
         slot: -1, // in its group's rows

@@ -2,15 +2,15 @@
  * Entry point of the popup. Shows the PopupModel the Rust side sends (once
  * on load, then on every view-updated) and owns what the user does with it:
  * filtering, the selection and the keyboard, the per-row menus (remote
- * access, history, muting), the footer clock, and the switches to the
- * settings and the history. Which rows are in the DOM is list.js's, what
- * they look like render.js's.
+ * access, history, acknowledging, muting, priority), the footer clock, and
+ * the switches to the settings and the history. Which rows are in the DOM
+ * is list.js's, what they look like render.js's.
  */
 
 import { createHistory } from './history.js';
 import * as ipc from './ipc.js';
 import { createSystemList } from './list.js';
-import { hoursText } from './render.js';
+import { CONFIGURED_PRIORITY, PRIORITIES, hoursText } from './render.js';
 import { createSettings } from './settings.js';
 import { updatedAgo } from './time.js';
 
@@ -147,16 +147,32 @@ async function openApp(row, app) {
   }
 }
 
-/* ---- muting ---- */
+/* ---- acknowledging, muting, priority ---- */
 
-async function mute(row, hours) {
+/**
+ * Waits for a row's command and says `done` once it is, the refusal if it
+ * is not. The row changes with the model the monitor sends after it.
+ */
+async function tell(command, done) {
   try {
-    await ipc.muteSystem(row.org.id, row.system.id, hours);
-    notify(`Notifications for ${row.system.name} muted for ${hoursText(hours)}`);
+    await command;
+    notify(done);
   } catch (e) {
     notify(ipc.errorText(e), 'error');
   }
 }
+
+const acknowledge = (row) => tell(ipc.acknowledge(row.org.id, row.system.id), `${row.system.name} acknowledged`);
+
+const mute = (row, hours) =>
+  tell(ipc.muteSystem(row.org.id, row.system.id, hours), `Notifications for ${row.system.name} muted for ${hoursText(hours)}`);
+
+/** priority: a key of PRIORITIES, or null for the configuration's. */
+const setPriority = (row, priority) =>
+  tell(
+    ipc.setPriority(row.org.id, row.system.id, priority),
+    `${row.system.name} ${(priority ? PRIORITIES[priority] : CONFIGURED_PRIORITY).set}`,
+  );
 
 /* ---- row menus ---- */
 
@@ -219,6 +235,9 @@ function menuKeys(event) {
     event.preventDefault();
     const step = event.key === 'ArrowDown' ? 1 : -1;
     items[(at + step + items.length) % items.length].focus();
+  } else if (event.key === 'Home' || event.key === 'End') {
+    event.preventDefault();
+    items.at(event.key === 'Home' ? 0 : -1).focus();
   } else if (event.key === 'Tab') {
     event.preventDefault();
     closeMenu();
@@ -235,7 +254,9 @@ list.addEventListener('click', (event) => {
   if (item) {
     closeMenu();
     if ('history' in item.dataset) historyViews.openStrip(stripTarget(row), 'list');
+    else if ('acknowledge' in item.dataset) acknowledge(row);
     else if ('mute' in item.dataset) mute(row, Number(item.dataset.mute));
+    else if ('priority' in item.dataset) setPriority(row, item.dataset.priority || null); // empty: the configuration's
     else if (row.openable) openApp(row, item.dataset.app);
     else notify(row.reason);
   } else if (event.target.closest('.menu-button')) {

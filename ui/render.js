@@ -8,7 +8,7 @@
  * with the same glyphs and el().
  */
 
-import { ago } from './time.js';
+import { ago, localTime } from './time.js';
 
 /** Colour comes from CSS via data-state; the glyph says the same for colour-blind eyes. */
 export const GLYPHS = { ok: '✓', dmsNotResponding: '!', noConnection: '✕', unknown: '?' };
@@ -24,6 +24,20 @@ const MUTES = [1, 8, 24];
 
 /** "1 hour", "8 hours": the words of a mute's length, in its menu item and its toast. */
 export const hoursText = (hours) => (hours === 1 ? '1 hour' : `${hours} hours`);
+
+/**
+ * The priorities as the Rust side names them, in the menu's order: the word
+ * of each (its tag and its menu item), what its tag explains when hovered
+ * (normal, the usual, has no tag) and what the toast says once it is set.
+ */
+export const PRIORITIES = {
+  'on-air': { word: 'on air', explained: 'On air: told urgently, even in quiet hours and a pause', set: 'is now on air' },
+  normal: { word: 'normal', explained: null, set: 'now has normal priority' },
+  lab: { word: 'lab', explained: 'A lab or test system: told quietly', set: 'is now a lab system' },
+};
+
+/** The item that gives a system back to the configuration's name patterns, and its toast. */
+export const CONFIGURED_PRIORITY = { item: "Use the configuration's priority", set: "now follows the configuration's priority" };
 
 /** document.createElement with a class and, optionally, text (always as text). */
 export function el(tag, className, text) {
@@ -124,18 +138,54 @@ export function remoteOf(system) {
   return { openable, reason };
 }
 
-/** What the filter looks in: the name, the organization, the state in words, "flapping". */
+/** A priority's tag ({ word, explained }), or null for a priority that has none. */
+function tagOf(system) {
+  const priority = PRIORITIES[system.priority];
+  return priority && priority.explained ? priority : null;
+}
+
+/** What the filter looks in: the name, the organization, the state in words, and the words of the row's tags and acknowledgement. */
 export function searchText(org, system) {
-  const words = [system.name, org.name, system.stateText, system.flapping ? 'flapping' : ''];
+  const tag = tagOf(system);
+  const words = [
+    system.name,
+    org.name,
+    system.stateText,
+    system.flapping ? 'flapping' : '',
+    tag ? tag.word : '',
+    system.acknowledged ? 'acknowledged' : '',
+  ];
   return words.join('\n').toLocaleLowerCase();
 }
 
-function menuItem(label) {
+function menuItem(label, role = 'menuitem') {
   const item = el('button', 'menu-item', label);
   item.type = 'button';
   item.tabIndex = -1;
-  item.setAttribute('role', 'menuitem');
+  item.setAttribute('role', role);
   return item;
+}
+
+/**
+ * The priorities side by side, as radio items under a caption that names
+ * their group, the system's own checked; in the menu's order of items, so
+ * the arrows go through them as through the others.
+ */
+function priorityChoices(system, id) {
+  const group = el('div', 'menu-choices');
+  group.setAttribute('role', 'group');
+  const caption = el('span', 'menu-caption', 'Priority');
+  caption.id = `${id}-priority`;
+  caption.setAttribute('aria-hidden', 'true'); // said as the group's name, not again as text in it
+  group.setAttribute('aria-labelledby', caption.id);
+  group.append(caption);
+  for (const [priority, { word }] of Object.entries(PRIORITIES)) {
+    const item = menuItem(word, 'menuitemradio');
+    item.setAttribute('aria-checked', String(system.priority === priority));
+    item.dataset.priority = priority;
+    group.append(item);
+  }
+  return group;
 }
 
 function separator() {
@@ -149,8 +199,8 @@ function separator() {
  * systems with two cells side by side, the system (what a click or Enter
  * opens) and its actions (the ⋯ button and its menu), so that no control
  * holds another. Returns { element, menuButton, menu, tick }, tick()
- * bringing its "last seen online" up to date (null for a connected system,
- * which has none).
+ * bringing its "last seen online" and its acknowledgement's time up to date
+ * (null for a connected system, which has neither).
  */
 export function renderRow(org, system, id) {
   const state = stateOf(system);
@@ -162,6 +212,7 @@ export function renderRow(org, system, id) {
   row.setAttribute('aria-selected', 'false');
   row.dataset.state = state;
   if (!openable) row.classList.add('locked');
+  if (system.acknowledged) row.classList.add('acknowledged');
 
   const version = system.dataMinerVersion;
   const kind = [system.typeText, version && `DataMiner ${version}`].filter(Boolean).join(' · ');
@@ -173,6 +224,15 @@ export function renderRow(org, system, id) {
   const body = el('div', 'row-body');
   body.id = `${id}-text`;
   row.setAttribute('aria-labelledby', body.id); // the row's name: its text, not its menu
+  // The priority's tag beside the name, which is cut short before the tag is.
+  const nameLine = el('div', 'name-line');
+  nameLine.append(el('span', 'name', system.name));
+  const priority = tagOf(system);
+  if (priority) {
+    const tag = el('span', `tag ${system.priority}`, priority.word);
+    tag.title = priority.explained;
+    nameLine.append(' ', tag);
+  }
   const stateLine = el('div', 'state-line');
   stateLine.append(el('span', 'state-text', system.stateText));
   if (system.flapping) {
@@ -180,18 +240,34 @@ export function renderRow(org, system, id) {
     tag.title = 'Changing state too often; notifications are held until it is stable';
     stateLine.append(' ', tag);
   }
-  body.append(el('div', 'name', system.name), stateLine);
+  body.append(nameLine, stateLine);
+
+  const ticks = [];
+  if (system.acknowledged) {
+    const { by, at } = system.acknowledged;
+    const line = el('div', 'acknowledgement');
+    line.title = `Acknowledged ${localTime(at)}`;
+    const mark = el('span', 'ack-mark', '✓');
+    mark.setAttribute('aria-hidden', 'true');
+    const when = el('span');
+    ticks.push(() => {
+      when.textContent = ago(at);
+    });
+    line.append(mark, ' ');
+    appendParts(line, [el('span', null, `Acknowledged by ${by}`), when]);
+    body.append(line);
+  }
 
   const facts = [];
-  let tick = null;
   if (state !== 'ok') {
     const seen = el('span', 'seen');
-    tick = () => {
+    ticks.push(() => {
       seen.textContent = system.lastSeenOnline ? `last seen online ${ago(system.lastSeenOnline)}` : 'never seen online';
-    };
-    tick();
+    });
     facts.push(seen);
   }
+  const tick = ticks.length ? () => ticks.forEach((update) => update()) : null;
+  if (tick) tick();
   const { connected, total } = system.cloudGateways;
   const gateways = el('span', 'gateways', `${connected}/${total} Cloud Gateways`);
   if (system.redundancyDegraded) {
@@ -218,7 +294,7 @@ export function renderRow(org, system, id) {
   menuButton.setAttribute('aria-haspopup', 'menu');
   menuButton.setAttribute('aria-expanded', 'false');
   menuButton.setAttribute('aria-label', `Actions for ${system.name}`);
-  menuButton.title = 'Remote access, history and muting';
+  menuButton.title = 'Remote access, history, muting and priority';
 
   const menu = el('div', 'menu');
   menu.setAttribute('role', 'menu');
@@ -230,14 +306,22 @@ export function renderRow(org, system, id) {
     if (!openable) item.setAttribute('aria-disabled', 'true');
     menu.append(item);
   }
-  const history = menuItem('History'); // there with or without remote access, as is muting
+  const history = menuItem('History'); // there with or without remote access, as are the items below
   history.dataset.history = '';
   menu.append(separator(), history, separator());
+  if (system.acknowledgeable) {
+    const acknowledge = menuItem('Acknowledge');
+    acknowledge.dataset.acknowledge = '';
+    menu.append(acknowledge);
+  }
   for (const hours of MUTES) {
     const mute = menuItem(`Mute for ${hoursText(hours)}`);
     mute.dataset.mute = String(hours);
     menu.append(mute);
   }
+  const configured = menuItem(CONFIGURED_PRIORITY.item);
+  configured.dataset.priority = ''; // none of its own: the configuration's
+  menu.append(separator(), priorityChoices(system, id), configured);
 
   const main = el('div', 'row-main');
   main.setAttribute('role', 'gridcell');

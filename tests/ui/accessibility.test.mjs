@@ -19,8 +19,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { popupSuite, row } from './harness.mjs';
 import {
-  ERRORS, SETTINGS, before, fourStates, organization, popupModel, realistic, realisticHistory, realisticStrip, refusal,
-  strip, system,
+  ERRORS, SETTINGS, acknowledgement, before, fourStates, organization, popupModel, realistic, realisticHistory,
+  realisticStrip, refusal, strip, system,
 } from './fixtures.mjs';
 
 const withPopup = popupSuite();
@@ -92,16 +92,25 @@ async function check(name, colorScheme, options, show = (popup, audit) => audit(
 
 /* ---- the views ---- */
 
-/** Every state, with a flapping system and one of degraded redundancy among them. */
+/**
+ * Every state, with a flapping system, one of degraded redundancy, systems on
+ * air and in the lab, and an acknowledged outage among them; in the Rust
+ * side's order.
+ */
 const everyState = () =>
   popupModel([
     organization('Skyline', [
-      system('Tokyo MCR', 'noConnection', { lastSeenOnline: before(3 * 3600), cloudGateways: { connected: 0, total: 2 } }),
+      system('Tokyo MCR', 'noConnection', {
+        lastSeenOnline: before(3 * 3600),
+        cloudGateways: { connected: 0, total: 2 },
+        priority: 'on-air',
+      }),
       system('Ziine', 'dmsNotResponding', { lastSeenOnline: before(29 * 60), redundancyDegraded: true, cloudGateways: { connected: 2, total: 3 } }),
-      system('Lab Cluster', 'unknown', { lastSeenOnline: null }),
-      system('Frankfurt Edge', 'ok', { flapping: true }),
       system('Amsterdam NOC', 'ok', { redundancyDegraded: true, cloudGateways: { connected: 2, total: 3 } }),
-      system('Brussels Playout'),
+      system('Lab Cluster', 'unknown', { lastSeenOnline: null, priority: 'lab' }),
+      system('Oslo', 'noConnection', { lastSeenOnline: before(3600), acknowledged: acknowledgement('alice', 4 * 60, 'noConnection') }),
+      system('Brussels Playout', 'ok', { priority: 'on-air' }),
+      system('Frankfurt Edge', 'ok', { flapping: true }),
     ]),
   ]);
 
@@ -187,11 +196,17 @@ const VIEWS = [
     await audit('an item focused with the arrows');
     await page.keyboard.press('Escape');
 
-    // A system without remote access: its remote access items are disabled.
+    // A system without remote access: its remote access items are disabled; its outage can be acknowledged.
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+F10');
     await row(page, 'Tokyo MCR').getByRole('menu').waitFor();
     await audit('of a system without remote access, opened with Shift+F10');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowUp');
+    await audit('a priority focused');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await audit('the checked priority focused');
   }],
 
   ['the messages', { view: fourStates() }, async ({ page, answer }, audit) => {

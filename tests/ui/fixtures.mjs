@@ -34,7 +34,10 @@ const isObject = (value) => value !== null && typeof value === 'object' && !Arra
 
 /** Shapes of fields that are null in the objects the helpers start from. */
 const organizations = CONTRACT.popupModel.organizations;
-const NULLABLE = { 'organization.error': organizations.find((o) => o.error)?.error };
+const NULLABLE = {
+  'organization.error': organizations.find((o) => o.error)?.error,
+  'system.acknowledged': organizations.flatMap((o) => o.systems).find((s) => s.acknowledged)?.acknowledged,
+};
 
 /**
  * A copy of `base` with the fields of `extra`, each of which must be a field
@@ -74,11 +77,24 @@ function systemOf(state) {
 
 const needsAttention = (s) => s.state !== 'ok' || s.redundancyDegraded;
 
-/** A system named `name` in `state`, as the contract's system in that state, with `extra`. */
+/** The states a system can be acknowledged in, as the Rust side's Acknowledgement::can_acknowledge. */
+const OUTAGES = ['noConnection', 'dmsNotResponding', 'unknown'];
+
+/**
+ * A system named `name` in `state`, as the contract's system in that state,
+ * with `extra`. It is of normal priority and nobody has acknowledged it
+ * unless `extra` says so, whichever system of the contract it starts from
+ * (the contract's are on air, or acknowledged, as it shows them).
+ */
 export function system(name, state = 'ok', extra = {}) {
   const base = systemOf(state);
-  return override(base, { ...withId(base, '5'), name, ...extra }, 'system');
+  const plain = { priority: 'normal', acknowledged: null, acknowledgeable: OUTAGES.includes(state) && !extra.acknowledged };
+  return override(base, { ...withId(base, '5'), name, ...plain, ...extra }, 'system');
 }
+
+/** What `acknowledged` holds: `by` acknowledged the system's outage in `state`, `seconds` before NOW. */
+export const acknowledgement = (by, seconds, state) =>
+  override(NULLABLE['system.acknowledged'], { by, at: before(seconds), state }, 'acknowledgement');
 
 /** The Rust side's words for an organization's systems, as the contract's summaries are. */
 function orgSummary(total, attention) {
@@ -132,27 +148,37 @@ export function fourStates() {
   ]);
 }
 
-/** What the screenshots show: a dozen systems of one organization, mixed states. */
+/**
+ * What the screenshots show: a dozen systems of one organization, mixed
+ * states, two on air and a lab, one outage acknowledged; in the Rust side's
+ * order (problems nobody has acknowledged, then acknowledged ones, then the
+ * rest; on air before normal before lab in each).
+ */
 export function realistic() {
   const m = (minutes) => before(minutes * 60);
   const daas = { type: 'dataMinerAsAService', typeText: 'DataMiner as a Service' };
   return popupModel(
     [
       organization('Skyline Communications', [
-        system('Tokyo MCR', 'noConnection', { lastSeenOnline: m(180), cloudGateways: { connected: 0, total: 2 } }),
+        system('Tokyo MCR', 'noConnection', { lastSeenOnline: m(180), cloudGateways: { connected: 0, total: 2 }, priority: 'on-air' }),
         system('Sydney Contribution Hub — Secondary Playout Facility', 'noConnection', {
           lastSeenOnline: m(60 * 26),
           cloudGateways: { connected: 0, total: 3 },
           dataMinerVersion: '10.4.0.0-14502',
         }),
+        system('Amsterdam NOC', 'ok', { cloudGateways: { connected: 2, total: 3 }, redundancyDegraded: true }),
+        system('Lab Cluster', 'unknown', { lastSeenOnline: null, dataMinerVersion: null, priority: 'lab' }),
         system('Ziine', 'dmsNotResponding', {
           lastSeenOnline: m(15),
           cloudGateways: { connected: 2, total: 3 },
           redundancyDegraded: true,
+          acknowledged: acknowledgement('alice', 4 * 60, 'dmsNotResponding'),
         }),
-        system('Lab Cluster', 'unknown', { lastSeenOnline: null, dataMinerVersion: null }),
-        system('Amsterdam NOC', 'ok', { cloudGateways: { connected: 2, total: 3 }, redundancyDegraded: true }),
-        system('Brussels Playout', 'ok', { cloudGateways: { connected: 3, total: 3 }, dataMinerVersion: '10.6.2.0-16001' }),
+        system('Brussels Playout', 'ok', {
+          cloudGateways: { connected: 3, total: 3 },
+          dataMinerVersion: '10.6.2.0-16001',
+          priority: 'on-air',
+        }),
         system('Dallas Teleport', 'ok', { ...daas, dataMinerVersion: '10.6.3.0-16120' }),
         system('Frankfurt Edge', 'ok', { cloudGateways: { connected: 1, total: 1 }, flapping: true }),
         system('Ghent Studio A', 'ok'),

@@ -79,6 +79,8 @@ function tauriStub({ view, settings, history, strip }) {
     get_history: { value: history },
     get_strip: { value: strip },
     mute_system: { value: null },
+    acknowledge: { value: null },
+    set_priority: { value: null },
     store_key: { value: null },
   };
   document.addEventListener('securitypolicyviolation', (event) => {

@@ -61,6 +61,9 @@ test('arrow keys move a visible selection and Enter opens remote access of the s
     for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowDown');
     assert.equal(await selectedName(page), 'Brussels Playout');
     await page.keyboard.press('ArrowUp');
+    assert.equal(await selectedName(page), 'Ziine', 'the acknowledged outage, after those nobody has acknowledged');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
     assert.equal(await selectedName(page), 'Amsterdam NOC');
     await page.keyboard.press('Enter');
     assert.deepEqual(await calls('open_remote'), [
@@ -125,6 +128,7 @@ test("a row's menu opens Monitoring and Dashboards, and has the History", async 
     const menu = brussels.getByRole('menu');
     assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
       'Open', 'Monitoring', 'Dashboards', 'History', 'Mute for 1 hour', 'Mute for 8 hours', 'Mute for 24 hours',
+      "Use the configuration's priority",
     ]);
     await menu.getByRole('menuitem', { name: 'Monitoring' }).click();
     assert.equal(await menu.isVisible(), false, 'the menu closes');

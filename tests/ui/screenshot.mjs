@@ -1,10 +1,12 @@
 /**
  * Renders the popup with a realistic fixture (a dozen systems of one
- * organization, mixed states) at 380×520, light and dark, and writes PNGs to
- * the directory given as the first argument, for a person to look at:
+ * organization, mixed states, on air and lab tags) at 380×520, light and
+ * dark, and writes PNGs to the directory given as the first argument, for a
+ * person to look at:
  *   node tests/ui/screenshot.mjs /tmp/shots
- * Besides the list, it shows an open row menu (with its mute items, on a
- * flapping system), the toast after muting, a filter, an organization error
+ * Besides the list, it shows an acknowledged outage, the open menu of an
+ * outage on air (Acknowledge, the priorities), a row's menu with its mute
+ * items on a flapping system, the toast after muting, a filter, an organization error
  * in the demo, no organization, the settings view (its top, and scrolled to
  * the quiet hours with a refusal), the history (full, filtered, empty) and a
  * system's strip over 24 hours and 7 days.
@@ -51,9 +53,10 @@ const frankfurtMenu = async (page) => {
 // [name, PopupModel, what to do before the shot, answers of get_history and get_strip]
 const shots = [
   ['popup', realistic(), async () => {}],
+  ['acknowledged', realistic(), async (page) => {
+    await page.locator('.row').filter({ hasText: 'Acknowledged by' }).scrollIntoViewIfNeeded();
+  }],
   ['menu', realistic(), async (page) => {
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.locator('.row[aria-selected="true"] .menu-button').click();
   }],
