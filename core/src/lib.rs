@@ -13,6 +13,7 @@ pub mod api;
 pub mod clean;
 pub mod config;
 pub mod config_edit;
+pub mod handover;
 pub mod history;
 pub mod ipc;
 pub mod keys;
