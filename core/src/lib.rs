@@ -15,6 +15,7 @@ pub mod config;
 pub mod config_edit;
 pub mod handover;
 pub mod history;
+pub mod incident;
 pub mod ipc;
 pub mod keys;
 pub mod menu;
