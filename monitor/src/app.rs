@@ -96,9 +96,7 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
             let _ = commands.send(Command::Notification(response));
         }
     });
-    // The demo keeps its history apart from the real one.
-    let history_file = if demo { "demo-history.sqlite3" } else { "history.sqlite3" };
-    let history = HistoryStore::open(&places::state_dir().join(history_file)).keeping(config.history_keep);
+    let history = HistoryStore::open(&places::history_file(demo)).keeping(config.history_keep);
     let setup = Setup { config, keys, location: launch.location, demo, history, socket, config_problem };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {
