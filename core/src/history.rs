@@ -11,6 +11,10 @@ use crate::api::ApiState;
 use crate::transitions::{Change, Transition};
 use crate::view::{OrgView, SystemView};
 
+/// The line of a system that left its organization; the store also finds
+/// a removal by it.
+pub const REMOVED: &str = "Removed from the organization";
+
 /// One line of the history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +36,7 @@ pub fn entry(transition: &Transition) -> HistoryEntry {
         Change::State { to: ApiState::Ok, .. } => ("Back online".to_string(), Some(ApiState::Ok)),
         Change::State { to, .. } => (to.describe().to_string(), Some(*to)),
         Change::Added { state } => (format!("Added ({})", state.describe()), Some(*state)),
-        Change::Removed { .. } => ("Removed from the organization".to_string(), None),
+        Change::Removed { .. } => (REMOVED.to_string(), None),
         Change::RedundancyDegraded { cloud_gateways: g } => {
             (format!("{} of {} Cloud Gateways connected", g.connected, g.total), None)
         }
@@ -103,6 +107,20 @@ pub fn strip(changes: &[(DateTime<Utc>, Option<ApiState>)], from: DateTime<Utc>,
     Strip { uptime: (known_ms > 0.0).then(|| ok_ms / known_ms), segments }
 }
 
+/// An uptime as a percentage with one decimal, rounded down, so that a
+/// system that was down at all never reads 100.0 (as the popup's strip).
+pub fn uptime_percent(uptime: f64) -> String {
+    format!("{:.1}", (uptime * 1000.0 + 1e-9).floor() / 10.0)
+}
+
+/// "98.7 % connected", or "no data", in the words of the popup's strip.
+pub fn uptime_words(uptime: Option<f64>) -> String {
+    match uptime {
+        Some(uptime) => format!("{} % connected", uptime_percent(uptime)),
+        None => "no data".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +189,15 @@ mod tests {
         assert_eq!(s.uptime, Some(0.5));
         assert_eq!(strip(&[], at(0), at(60)).uptime, None);
         assert_eq!(strip(&[], at(0), at(60)).segments, vec![Segment { from: at(0), to: at(60), state: None }]);
+    }
+
+    #[test]
+    fn uptime_reads_as_the_popup_has_it_and_never_rounds_up_to_all() {
+        assert_eq!(uptime_words(Some(1.0)), "100.0 % connected");
+        assert_eq!(uptime_words(Some(0.75)), "75.0 % connected");
+        assert_eq!(uptime_words(Some(0.99999)), "99.9 % connected");
+        assert_eq!(uptime_words(Some(0.0)), "0.0 % connected");
+        assert_eq!(uptime_words(None), "no data");
+        assert_eq!(uptime_percent(0.987), "98.7");
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Only when the DMS is connected (`ok`), remote access is enabled, and the
 //! URL is `https://` on `*.on.dataminer.services` or on a host the
-//! organization's configuration allows. Otherwise the reason is said.
+//! organization's configuration allows. Otherwise the reason is said. A
+//! link written down for later (an incident summary) only skips the first
+//! of these rules.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -34,11 +36,18 @@ impl RemoteApp {
 
 /// The URL to open, or why it cannot be opened, in words for the user.
 pub fn remote_target(system: &SystemView, organization: &OrganizationConfig, app: RemoteApp) -> Result<Url, String> {
+    if system.remote_access.enabled && system.state != ApiState::Ok {
+        return Err("Remote access needs a connected DMS".into());
+    }
+    remote_link(system, organization, app)
+}
+
+/// The URL of `app` whatever the DMS's state, for a text that is read later
+/// (an incident summary), or why there is none. [`remote_target`] says
+/// whether it can be opened now.
+pub fn remote_link(system: &SystemView, organization: &OrganizationConfig, app: RemoteApp) -> Result<Url, String> {
     if !system.remote_access.enabled {
         return Err("Remote access is disabled for this DMS".into());
-    }
-    if system.state != ApiState::Ok {
-        return Err("Remote access needs a connected DMS".into());
     }
     let Some(text) = system.remote_access.url.as_deref() else {
         return Err("dataminer.services gives no remote-access URL for this DMS".into());
@@ -131,6 +140,20 @@ mod tests {
             let error = remote_target(&s, &org, RemoteApp::Root).unwrap_err();
             assert!(error.contains(reason), "{:?}: {error}", s.remote_access.url);
         }
+    }
+
+    #[test]
+    fn a_link_for_later_is_given_whatever_the_state_but_never_to_another_host() {
+        let org = organization(&[]);
+        for state in [DmsNotResponding, NoConnection, Unknown, Ok] {
+            let link = remote_link(&system(state, true, Some(CLOUD)), &org, RemoteApp::Root);
+            assert_eq!(link.unwrap().as_str(), format!("{CLOUD}root/"), "{state:?}");
+        }
+        let error = remote_link(&system(NoConnection, false, Some(CLOUD)), &org, RemoteApp::Root).unwrap_err();
+        assert!(error.contains("disabled"), "{error}");
+        let error =
+            remote_link(&system(NoConnection, true, Some("https://evil.example/")), &org, RemoteApp::Root).unwrap_err();
+        assert!(error.contains("evil.example"), "{error}");
     }
 
     #[test]

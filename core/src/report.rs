@@ -236,7 +236,9 @@ pub fn attention_rank(system: &SystemView) -> u8 {
     }
 }
 
-fn state_words(system: &SystemView) -> String {
+/// The state in the words of dataminer.services, and lost redundancy while
+/// connected.
+pub fn state_words(system: &SystemView) -> String {
     if system.redundancy_degraded() && system.state == ApiState::Ok {
         "Connected, redundancy degraded".to_string()
     } else {

@@ -11,10 +11,10 @@ use tokio::sync::mpsc;
 
 use crate::channel::{self, Claim};
 use crate::config_file::{self, ConfigLocation};
-use crate::history_store::{self, HistoryStore};
+use crate::history_store::HistoryStore;
 use crate::notifier::Notifier;
 use crate::owner::{Command, Inbox, Owner, Setup};
-use crate::{demo, reload, resume};
+use crate::{demo, places, reload, resume};
 
 /// How the app starts.
 pub struct Launch {
@@ -96,7 +96,7 @@ async fn run_monitor(launch: Launch) -> Result<ExitCode, String> {
             let _ = commands.send(Command::Notification(response));
         }
     });
-    let history = HistoryStore::open(&history_store::path(demo)).keeping(config.history_keep);
+    let history = HistoryStore::open(&places::history_file(demo)).keeping(config.history_keep);
     let setup = Setup { config, keys, location: launch.location, demo, history, socket, config_problem };
     let (owner, polled) = Owner::start(setup, notifier, commands.clone());
     if launch.popup {

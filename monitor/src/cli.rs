@@ -1,19 +1,23 @@
 //! The command line: `dms-tray` (the tray app), `dms-tray status` (one poll,
-//! as a Nagios-style check) and `dms-tray simulate` (the status-API
-//! simulator). Every failure before the work starts is one clear paragraph
-//! on stderr and exit code 3 (UNKNOWN, for monitoring systems).
+//! as a Nagios-style check), `dms-tray report` (the handover report from
+//! the history) and `dms-tray simulate` (the status-API simulator). Every
+//! failure before the work starts is one clear paragraph on stderr and exit
+//! code 3 (UNKNOWN, for monitoring systems).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use dms_tray_core::alerts::AlertSettings;
 
 use crate::client::Timeouts;
 use crate::config_file::{self, ConfigLocation};
-use crate::history_store::{self, HistoryStore};
+use crate::history_store::HistoryStore;
+use crate::report_command::{self, Format};
 use crate::simulator::{Scenario, Simulator, SimulatorOptions};
-use crate::{app, demo, key_command, logging, status};
+use crate::{app, demo, key_command, logging, places, status};
 
 /// Exit code for usage and configuration errors (Nagios UNKNOWN).
 const EXIT_CONFIG_ERROR: u8 = 3;
@@ -36,7 +40,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH", env = "DMS_TRAY_CONFIG")]
     config: Option<PathBuf>,
 
-    /// Run against the built-in simulator instead of the configured organizations.
+    /// Run against the built-in simulator instead of the configured organizations (report:
+    /// read the demo's history).
     #[arg(long, global = true)]
     demo: bool,
 
@@ -60,6 +65,32 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the handover report of a period, read from the history.
+    ///
+    /// Per organization: the outages that touched the period with their start, end and
+    /// duration, those still open and who acknowledged them, the systems that flapped (more
+    /// changes of state than flap_changes in the configuration's [notifications], 4 unless
+    /// set), and each system's uptime over the last 7 days. An outage is a stretch without
+    /// connection to dataminer.services or with a DMS not responding; a passing unknown state
+    /// neither starts nor splits one. Times are local.
+    ///
+    /// The history is the one the tray app writes, history.sqlite3 in the state folder
+    /// ($XDG_STATE_HOME/dms-tray, ~/.local/state/dms-tray, on Linux; %LOCALAPPDATA%\dms-tray
+    /// on Windows; ~/Library/Application Support/dms-tray on macOS), or with --demo the
+    /// demo's, so the report covers restarts and needs no running app. Exit code 0 when the
+    /// report is printed, 3 for a usage or configuration error, a history that cannot be
+    /// read, or an organization the history does not hold.
+    Report {
+        /// How far back the report goes: a length of time such as 12h, 30min or 7days.
+        #[arg(long, value_name = "LENGTH", default_value = "12h", value_parser = report_command::parse_since)]
+        since: Duration,
+        /// The format to print.
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// Only the organization of this name (in any case).
+        #[arg(long, value_name = "NAME")]
+        organization: Option<String>,
     },
     /// Store or delete an organization's key in the OS keyring (key_keyring).
     Key {
@@ -123,12 +154,15 @@ pub fn run() -> ExitCode {
         }
     }
     match cli.command {
-        Some(Command::Status { .. } | Command::Key { .. }) => logging::init("warn", false),
+        Some(Command::Status { .. } | Command::Report { .. } | Command::Key { .. }) => logging::init("warn", false),
         Some(Command::Simulate { .. }) => logging::init("info", false),
         None => logging::init("info", true),
     }
     let result = match cli.command {
         Some(Command::Status { json }) => run_status(cli.config, cli.demo, json),
+        Some(Command::Report { since, format, organization }) => {
+            run_report(cli.config, cli.demo, since, format, organization.as_deref())
+        }
         Some(Command::Key { .. }) if cli.demo => {
             Err("--demo does not apply to key: the demo's key is the simulator's own.".to_string())
         }
@@ -169,10 +203,28 @@ fn run_status(config: Option<PathBuf>, demo: bool, json: bool) -> Result<ExitCod
             (config, None)
         };
         let keys = config_file::resolve_keys(&config)?;
-        let history = HistoryStore::open_to_read(&history_store::path(demo));
+        let history = HistoryStore::read(&places::history_file(demo)).ok();
         let view = status::poll_once(&config, keys, Timeouts::default(), history.as_ref()).await;
         Ok(ExitCode::from(status::print(&view, json).exit_code() as u8))
     })
+}
+
+fn run_report(
+    config: Option<PathBuf>,
+    demo: bool,
+    since: Duration,
+    format: Format,
+    organization: Option<&str>,
+) -> Result<ExitCode, String> {
+    // The demo's notifications are the defaults.
+    let notifications = match demo {
+        true => AlertSettings::default(),
+        false => config_file::load(&config_file::locate(config))?.map(|c| c.notifications).unwrap_or_default(),
+    };
+    let text =
+        report_command::report(&places::history_file(demo), since, organization, notifications.flap_changes, format)?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn no_config(location: &ConfigLocation) -> String {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use dms_tray_core::acknowledge::Acknowledgement;
 use dms_tray_core::alerts::SystemRef;
 use dms_tray_core::api::ApiState;
-use dms_tray_core::history::{acknowledged_entry, entry, HistoryEntry};
+use dms_tray_core::history::{acknowledged_entry, entry, HistoryEntry, REMOVED};
 use dms_tray_core::priority::Priority;
 use dms_tray_core::restart::Known;
 use dms_tray_core::transitions::Transition;
@@ -68,32 +68,7 @@ pub struct HistoryStore {
     keep: chrono::Duration,
 }
 
-/// Where the history is; the demo keeps its own, apart from the real one.
-pub fn path(demo: bool) -> PathBuf {
-    crate::places::state_dir().join(if demo { "demo-history.sqlite3" } else { "history.sqlite3" })
-}
-
 impl HistoryStore {
-    /// Opens the history at `path` to read it only, as the commands that
-    /// print from it do: `None` when there is none (yet), and a file that
-    /// cannot be read is left as it is.
-    pub fn open_to_read(path: &Path) -> Option<HistoryStore> {
-        if !path.exists() {
-            return None;
-        }
-        let opened = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).and_then(|c| {
-            c.busy_timeout(BUSY_WAIT)?;
-            Ok(c)
-        });
-        match opened {
-            Ok(connection) => Some(HistoryStore { connection, keep: default_keep() }),
-            Err(e) => {
-                log::warn!("cannot read the history at {}: {e}", path.display());
-                None
-            }
-        }
-    }
-
     /// Opens (or creates) the history at `path`. Only a file that SQLite
     /// says is damaged is moved aside, with its `-wal` and `-shm`, to
     /// `<name>.damaged-<time>`, and a new one started. A database that is
@@ -134,6 +109,22 @@ impl HistoryStore {
                 }
             }
         }
+    }
+
+    /// Opens the history at `path` only to read it, as `dms-tray report`
+    /// does beside a running tray: a file that is missing or damaged is
+    /// said, never created or moved aside (that is the tray's to do).
+    pub fn read(path: &Path) -> Result<HistoryStore, ReadError> {
+        let unreadable = |why: String| ReadError::Unreadable { path: path.to_path_buf(), why };
+        match path.try_exists() {
+            Ok(true) => {}
+            Ok(false) => return Err(ReadError::Missing(path.to_path_buf())),
+            Err(e) => return Err(unreadable(e.to_string())),
+        }
+        Self::try_open(path).map_err(|e| match e {
+            OpenError::Damaged(why) => unreadable(format!("it is damaged: {why}")),
+            OpenError::Unavailable(e) => unreadable(e.to_string()),
+        })
     }
 
     fn try_open(path: &Path) -> Result<HistoryStore, OpenError> {
@@ -291,6 +282,72 @@ impl HistoryStore {
             })?;
         rows.collect()
     }
+}
+
+/// What the handover report (`dms-tray report`) reads besides the state
+/// changes.
+impl HistoryStore {
+    /// Every organization with a line in the history, under its newest name,
+    /// by name.
+    pub fn organizations(&self) -> rusqlite::Result<Vec<(Uuid, String)>> {
+        // SQLite takes a bare column from the row of the one max().
+        let mut statement = self
+            .connection
+            .prepare("SELECT organization_id, organization_name, MAX(at) FROM events GROUP BY organization_id")?;
+        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut organizations: Vec<(Uuid, String)> =
+            rows.filter_map(Result::ok).filter_map(|(id, name)| Some((id.parse().ok()?, name))).collect();
+        organizations.sort_by_key(|(_, name)| name.to_lowercase());
+        Ok(organizations)
+    }
+
+    /// Every system of `organization` with a state in the history: its
+    /// current name, and when it left the organization if that is the last
+    /// thing the history knows of it.
+    pub fn systems(&self, organization: Uuid) -> rusqlite::Result<Vec<StoredSystem>> {
+        let mut statement = self.connection.prepare(
+            "SELECT e.system_id, COALESCE(l.system_name, e.system_name), e.state, MAX(e.at)
+             FROM events e LEFT JOIN last_state l ON l.organization_id = e.organization_id AND l.system_id = e.system_id
+             WHERE e.organization_id = ?1 AND e.system_id IS NOT NULL AND (e.state IS NOT NULL OR e.text = ?2)
+             GROUP BY e.system_id",
+        )?;
+        let rows = statement.query_map(params![organization.to_string(), REMOVED], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<String>>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })?;
+        Ok(rows
+            .filter_map(Result::ok)
+            .filter_map(|(id, name, state, at)| {
+                Some(StoredSystem {
+                    id: id.parse().ok()?,
+                    name: name.unwrap_or_default(),
+                    removed_at: state.is_none().then(|| parse_time(&at)),
+                })
+            })
+            .collect())
+    }
+}
+
+/// A system as the history knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSystem {
+    pub id: Uuid,
+    pub name: String,
+    /// When it left its organization, unless it came back since.
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+/// Why the history cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("there is no history at {} yet: dms-tray writes it while it runs", .0.display())]
+    Missing(PathBuf),
+    #[error("cannot read the history at {}: {why}", .path.display())]
+    Unreadable { path: PathBuf, why: String },
 }
 
 /// Acknowledgements and hand-set priorities: kept across restarts, so that
@@ -535,6 +592,57 @@ mod tests {
         assert_eq!(lines[0].system_name.as_deref(), Some("Ziine"));
         store.end_acknowledgements(&[ziine]).unwrap();
         assert_eq!(store.acknowledgements().unwrap(), vec![]);
+    }
+
+    #[test]
+    fn the_report_finds_organizations_and_systems_under_their_names_and_removals() {
+        let path = scratch("report");
+        let org = Uuid::from_u128(99);
+        let mut monitor = Monitor::new([(org, None)]);
+        let mut store = HistoryStore::open(&path);
+        let start = Utc::now() - chrono::Duration::hours(5);
+        let t = |minutes: i64| start + chrono::Duration::minutes(minutes);
+        let polls = [
+            (0, vec![(1, "Ziine", ApiState::Ok), (2, "Tokyo", ApiState::Ok)]),
+            (10, vec![(1, "Ziine", ApiState::NoConnection), (2, "Tokyo", ApiState::Ok)]),
+            (20, vec![(1, "Ziine", ApiState::NoConnection)]),
+            (30, vec![(1, "Ziine Main", ApiState::NoConnection), (3, "Gent", ApiState::Ok)]),
+        ];
+        for (minute, systems) in polls {
+            let transitions = monitor.record(org, &document(&systems), t(minute)).transitions;
+            store.record(&monitor.view().organizations[0], &transitions, t(minute)).unwrap();
+        }
+        let ziine = SystemRef { organization: org, system: Uuid::from_u128(1) };
+        let ack = Acknowledgement { by: "alice".into(), at: t(40), state: ApiState::NoConnection };
+        store.acknowledge(&monitor.view().organizations[0], ziine, &ack).unwrap();
+        drop(store);
+
+        let store = HistoryStore::read(&path).unwrap();
+        assert_eq!(store.organizations().unwrap(), vec![(org, "Skyline".to_string())]);
+        let mut systems = store.systems(org).unwrap();
+        systems.sort_by_key(|s| s.id);
+        let when = |minute| Some(parse_time(&t(minute).to_rfc3339()));
+        assert_eq!(
+            systems,
+            vec![
+                StoredSystem { id: Uuid::from_u128(1), name: "Ziine Main".into(), removed_at: None },
+                StoredSystem { id: Uuid::from_u128(2), name: "Tokyo".into(), removed_at: when(20) },
+                StoredSystem { id: Uuid::from_u128(3), name: "Gent".into(), removed_at: None },
+            ],
+            "the acknowledgement's line is neither a state nor a removal"
+        );
+        assert_eq!(store.systems(Uuid::from_u128(7)).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn reading_never_creates_or_moves_a_history() {
+        let path = scratch("read");
+        assert!(matches!(HistoryStore::read(&path), Err(ReadError::Missing(p)) if p == path));
+        assert!(!path.exists(), "nothing was created");
+        std::fs::write(&path, b"this is not a database, it is a damaged file of some length........").unwrap();
+        let error = HistoryStore::read(&path).err().expect("a damaged file is not read");
+        assert!(error.to_string().contains("damaged"), "{error}");
+        assert!(path.exists(), "the damaged file is left where it is");
     }
 
     #[test]

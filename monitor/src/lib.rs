@@ -1,8 +1,8 @@
 //! dms-tray's monitor: the always-on process that users start. It polls,
 //! owns the tray icon, the notifications, the history and the settings, and
-//! answers `status` and `simulate`; it carries no web engine. The popup is
-//! a separate, short-lived program (`dms-tray-popup`) that it starts on a
-//! click and talks to over a private channel.
+//! answers `status`, `report` and `simulate`; it carries no web engine. The
+//! popup is a separate, short-lived program (`dms-tray-popup`) that it
+//! starts on a click and talks to over a private channel.
 
 /// The app's id: its AppStream id on Linux, and on Windows the
 /// AppUserModelID its toasts go out under, registered by the installer.
@@ -31,6 +31,7 @@ pub mod popup_process;
 #[cfg(windows)]
 pub mod registry;
 pub mod reload;
+pub mod report_command;
 pub mod resume;
 pub mod simulator;
 pub mod sound_player;

@@ -14,6 +14,12 @@ pub fn state_dir() -> PathBuf {
     platform::state_base().join("dms-tray")
 }
 
+/// The history the tray app writes; the demo keeps its own, apart from the
+/// real one.
+pub fn history_file(demo: bool) -> PathBuf {
+    state_dir().join(if demo { "demo-history.sqlite3" } else { "history.sqlite3" })
+}
+
 /// `path` with `suffix` after its file name: `history.sqlite3-wal`,
 /// `dms-tray.log.1`.
 pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
