@@ -14,7 +14,7 @@ run_packages=(
   xdg-utils
 )
 test_packages=(
-  xvfb xauth x11-utils dbus dbus-x11 at-spi2-core dunst libnotify-bin
+  xvfb xauth x11-utils xclip dbus dbus-x11 at-spi2-core dunst libnotify-bin
   webkit2gtk-driver chromium tinyproxy gnome-keyring
   lintian desktop-file-utils appstream rpm man-db
   # The Windows build (Debian's Rust 1.96 from bookworm-security with the

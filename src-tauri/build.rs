@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "save_organization",
     "remove_organization",
     "test_connection",
+    "copy_incident_summary",
+    "copy_report",
 ];
 
 fn main() {

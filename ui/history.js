@@ -212,6 +212,14 @@ export function createHistory({ onClose, notify }) {
   }
 
   $('history-back').addEventListener('click', back);
+  $('history-report').addEventListener('click', async () => {
+    try {
+      await ipc.copyReport();
+      notify('The handover report of the last 12 hours is on the clipboard');
+    } catch (e) {
+      notify(ipc.errorText(e), 'error');
+    }
+  });
   $('strip-back').addEventListener('click', back);
 
   return { open, openStrip, back, close, refresh, isOpen };

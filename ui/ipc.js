@@ -83,6 +83,16 @@ export const removeOrganization = (organizationId) => invoke('remove_organizatio
 export const testConnection = (previousId, apiUrl, organizationId, key) =>
   invoke('test_connection', { previousId, apiUrl, organizationId, key });
 
+/**
+ * Puts the system's incident summary (state, last seen, Cloud Gateways, version, its last 24 h
+ * of changes, links) on the clipboard. Rejects with a CommandError.
+ */
+export const copyIncidentSummary = (organizationId, systemId) =>
+  invoke('copy_incident_summary', { organizationId, systemId });
+
+/** Puts the handover report of the last 12 hours (Markdown) on the clipboard. Rejects with a CommandError. */
+export const copyReport = () => invoke('copy_report');
+
 /** The newest changes first (at most 500) whose system, organization or text contains `query`. */
 export const getHistory = (query) => invoke('get_history', { query });
 

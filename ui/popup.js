@@ -164,6 +164,9 @@ async function tell(command, done) {
 
 const acknowledge = (row) => tell(ipc.acknowledge(row.org.id, row.system.id), `${row.system.name} acknowledged`);
 
+const copySummary = (row) =>
+  tell(ipc.copyIncidentSummary(row.org.id, row.system.id), `The incident summary of ${row.system.name} is on the clipboard`);
+
 const mute = (row, hours) =>
   tell(ipc.muteSystem(row.org.id, row.system.id, hours), `Notifications for ${row.system.name} muted for ${hoursText(hours)}`);
 
@@ -255,6 +258,7 @@ list.addEventListener('click', (event) => {
     closeMenu();
     if ('history' in item.dataset) historyViews.openStrip(stripTarget(row), 'list');
     else if ('acknowledge' in item.dataset) acknowledge(row);
+    else if ('summary' in item.dataset) copySummary(row);
     else if ('mute' in item.dataset) mute(row, Number(item.dataset.mute));
     else if ('priority' in item.dataset) setPriority(row, item.dataset.priority || null); // empty: the configuration's
     else if (row.openable) openApp(row, item.dataset.app);

@@ -308,7 +308,9 @@ export function renderRow(org, system, id) {
   }
   const history = menuItem('History'); // there with or without remote access, as are the items below
   history.dataset.history = '';
-  menu.append(separator(), history, separator());
+  const summary = menuItem('Copy incident summary');
+  summary.dataset.summary = '';
+  menu.append(separator(), history, summary, separator());
   if (system.acknowledgeable) {
     const acknowledge = menuItem('Acknowledge');
     acknowledge.dataset.acknowledge = '';

@@ -110,6 +110,13 @@ pub enum Request {
         organization_id: String,
         key: Option<PastedKey>,
     },
+    /// Put the system's incident summary on the clipboard.
+    CopyIncidentSummary {
+        organization_id: Uuid,
+        system_id: Uuid,
+    },
+    /// Put the handover report of the last 12 hours (Markdown) on the clipboard.
+    CopyReport,
     /// A key pasted in Settings, for the organization's keyring entry. No
     /// reply or model ever carries a key back.
     StoreKey {

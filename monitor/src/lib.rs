@@ -16,6 +16,7 @@ pub mod browser;
 pub mod channel;
 pub mod cli;
 pub mod client;
+pub mod clipboard;
 pub mod config_file;
 pub mod demo;
 pub mod history_store;

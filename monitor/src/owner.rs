@@ -19,6 +19,7 @@ use dms_tray_core::config_edit::{
 };
 use dms_tray_core::history::strip;
 use dms_tray_core::hooks::outcome::{HookOutcome, HookProblem};
+use dms_tray_core::incident::incident_text;
 use dms_tray_core::ipc::{CloseReason, Field, Reply, Request, RequestError, ToMonitor, ToPopup};
 use dms_tray_core::keys::{keyring_name, label, PastedKey};
 use dms_tray_core::menu::{home_url, organization_line, tray_menu, MenuAction, ADMIN_URL, PLATFORM_STATUS_URL};
@@ -39,18 +40,22 @@ use uuid::Uuid;
 
 use crate::channel::SessionEvent;
 use crate::client::{org_clients, Timeouts};
+use crate::clipboard::Clipboard;
 use crate::config_file::ConfigLocation;
 use crate::history_store::HistoryStore;
 use crate::hooks_runner::HookRunner;
 use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
 use crate::popup_process::{self, Opening};
+use crate::report_command::{self, Format};
 use crate::sound_player::SoundPlayer;
 use crate::tray::{Tray, TrayContent, TrayEvent};
 use crate::{autostart, browser, os_keyring};
 
 /// How long "Snooze 1 h" mutes a system.
 const SNOOZE: chrono::Duration = chrono::Duration::hours(1);
+/// The period the popup's "Copy handover report" covers: a shift.
+const HANDOVER_PERIOD: Duration = Duration::from_secs(12 * 60 * 60);
 /// How many lines the History view shows at most.
 const HISTORY_LINES: usize = 500;
 /// A tray click this soon after the popup closed on focus loss is the click
@@ -170,6 +175,7 @@ pub struct Owner {
     tray: Option<Tray>,
     notifier: Notifier,
     sounds: SoundPlayer,
+    clipboard: Clipboard,
     popup: PopupSlot,
     /// Clients that connected and have not yet said what they are.
     pending: HashMap<u64, UnboundedSender<ToPopup>>,
@@ -227,6 +233,7 @@ impl Owner {
             tray,
             notifier,
             sounds: SoundPlayer::start(),
+            clipboard: Clipboard::default(),
             popup: PopupSlot::default(),
             pending: HashMap::new(),
             socket,
@@ -366,6 +373,11 @@ impl Owner {
             Command::Notification(Response::Snooze(system)) => {
                 log::info!("snoozed a system for an hour");
                 self.alerts.snooze(system, Utc::now() + SNOOZE);
+            }
+            Command::Notification(Response::CopySummary(system)) => {
+                if let Err(e) = self.copy_incident_summary(system) {
+                    log::warn!("cannot copy an incident summary from a notification: {}", e.message);
+                }
             }
             Command::Notification(Response::Acknowledge(system)) => {
                 if let Err(e) = self.acknowledge(system) {
@@ -568,6 +580,18 @@ impl Owner {
             Request::Acknowledge { organization_id, system_id } => {
                 self.acknowledge(SystemRef { organization: organization_id, system: system_id }).map(|()| Reply::Done)
             }
+            Request::CopyIncidentSummary { organization_id, system_id } => self
+                .copy_incident_summary(SystemRef { organization: organization_id, system: system_id })
+                .map(|()| Reply::Done),
+            Request::CopyReport => {
+                let path = crate::places::history_file(self.demo);
+                let flap_changes = self.alerts.settings.flap_changes;
+                let text = report_command::report(&path, HANDOVER_PERIOD, None, flap_changes, Format::Md)
+                    .map_err(|e| RequestError::general(capitalized(&e)))?;
+                self.clipboard.copy(&text).map_err(|e| RequestError::general(capitalized(&e)))?;
+                log::info!("copied the handover report");
+                Ok(Reply::Done)
+            }
             Request::SetPriority { organization_id, system_id, priority } => {
                 let system = SystemRef { organization: organization_id, system: system_id };
                 self.history
@@ -580,6 +604,23 @@ impl Owner {
                 Ok(Reply::Done)
             }
         }
+    }
+
+    /// Puts a system's incident summary, with its last 24 hours of history,
+    /// on the clipboard.
+    fn copy_incident_summary(&mut self, system: SystemRef) -> Result<(), RequestError> {
+        let gone = || RequestError::general("This system is no longer in the organization");
+        let org = self.org(system.organization).ok_or_else(gone)?;
+        let view = org.systems.iter().find(|s| s.id == system.system).ok_or_else(gone)?;
+        let config = self.configured(system.organization)?;
+        let history = self.history.entries(&view.name, HISTORY_LINES).unwrap_or_else(|e| {
+            log::warn!("cannot read the history for an incident summary: {e}");
+            Vec::new()
+        });
+        let text = incident_text(org, view, &history, config, Utc::now(), &report_command::local_time);
+        self.clipboard.copy(&text).map_err(|e| RequestError::general(capitalized(&e)))?;
+        log::info!("copied the incident summary of a system");
+        Ok(())
     }
 
     /// Acknowledges a system's outage as the local user, and keeps it in the history.

@@ -82,12 +82,16 @@ pub fn report(
         .map_err(read_error)?;
     let acknowledgements = store.acknowledgements().map_err(read_error)?;
     let report = handover(&histories, &acknowledgements, period, flap_changes);
-    let clock = |t: DateTime<Utc>| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
     Ok(match format {
-        Format::Md => markdown(&report, &clock),
-        Format::Csv => csv(&report, &clock),
-        Format::Html => html(&report, &clock),
+        Format::Md => markdown(&report, &local_time),
+        Format::Csv => csv(&report, &local_time),
+        Format::Html => html(&report, &local_time),
     })
+}
+
+/// A time as the report and the incident summary write it: local, to the minute.
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[cfg(test)]

@@ -159,3 +159,14 @@ pub async fn test_connection(
         other => Err(unexpected(other)),
     }
 }
+
+/// The monitor puts the text on the clipboard: it outlives the popup there.
+#[tauri::command]
+pub async fn copy_incident_summary(monitor: State<'_, Monitor>, organization_id: Uuid, system_id: Uuid) -> Answer<()> {
+    done(&monitor, Request::CopyIncidentSummary { organization_id, system_id }).await
+}
+
+#[tauri::command]
+pub async fn copy_report(monitor: State<'_, Monitor>) -> Answer<()> {
+    done(&monitor, Request::CopyReport).await
+}

@@ -53,6 +53,8 @@ fn main() -> ExitCode {
             commands::save_organization,
             commands::remove_organization,
             commands::test_connection,
+            commands::copy_incident_summary,
+            commands::copy_report,
         ])
         .setup(move |app| {
             monitor::listen(app.handle().clone(), incoming);

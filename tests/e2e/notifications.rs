@@ -271,6 +271,32 @@ fn an_outage_acknowledged_from_its_notification_leaves_the_count_until_its_state
     assert!(desktop.home.log().contains(&format!("{user} acknowledged an outage")));
 }
 
+#[test]
+fn an_outage_s_notification_copies_its_incident_summary_to_the_clipboard() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("incident");
+    desktop.home.write_config(&simulator.config("5s"));
+    let dunst = Dunst::start(&desktop);
+    let watcher = StatusNotifierWatcher::start(&desktop.bus.address);
+    let _app = start_app(&desktop, &watcher);
+    let (org_name, ok_systems) = ok_systems(&simulator);
+    let ziine = &ok_systems[0];
+
+    patch(&simulator, ziine, "noConnection");
+    dunst.wait_for_summary(&format!("{ziine}: No connection to dataminer.services"));
+    dunst.choose(&desktop, "Copy incident summary");
+    let pasted = wait_for(Duration::from_secs(10), "the summary on the clipboard", || {
+        let mut paste = Command::new("xclip");
+        desktop.apply(&mut paste);
+        let output = paste.args(["-selection", "clipboard", "-o"]).output().ok()?;
+        Some(String::from_utf8_lossy(&output.stdout).into_owned()).filter(|text| text.contains(ziine.as_str()))
+    });
+    assert!(pasted.starts_with(&format!("{ziine}: No connection to dataminer.services")), "{pasted}");
+    assert!(pasted.contains(&format!("Organization: {org_name}")), "{pasted}");
+    assert!(pasted.contains("Cloud Gateways"), "{pasted}");
+    assert!(!pasted.contains(&simulator.printed("key")), "never the key");
+}
+
 /// How many of `file`'s bytes are not zero: what the audio output
 /// received that is not silence, as ALSA's file plugin wrote it.
 fn sound_bytes(file: &std::path::Path) -> usize {

@@ -81,6 +81,8 @@ function tauriStub({ view, settings, history, strip }) {
     mute_system: { value: null },
     acknowledge: { value: null },
     set_priority: { value: null },
+    copy_incident_summary: { value: null },
+    copy_report: { value: null },
     store_key: { value: null },
   };
   document.addEventListener('securitypolicyviolation', (event) => {

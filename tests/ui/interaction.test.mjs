@@ -127,7 +127,7 @@ test("a row's menu opens Monitoring and Dashboards, and has the History", async 
     await brussels.locator('.menu-button').click();
     const menu = brussels.getByRole('menu');
     assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), [
-      'Open', 'Monitoring', 'Dashboards', 'History', 'Mute for 1 hour', 'Mute for 8 hours', 'Mute for 24 hours',
+      'Open', 'Monitoring', 'Dashboards', 'History', 'Copy incident summary', 'Mute for 1 hour', 'Mute for 8 hours', 'Mute for 24 hours',
       "Use the configuration's priority",
     ]);
     await menu.getByRole('menuitem', { name: 'Monitoring' }).click();

@@ -27,12 +27,14 @@ pub enum Response {
     Open(SystemRef),
     Snooze(SystemRef),
     Acknowledge(SystemRef),
+    CopySummary(SystemRef),
 }
 
 /// The default action: a click on the notification.
 const OPEN: &str = "default";
 const SNOOZE: &str = "snooze";
 const ACKNOWLEDGE: &str = "acknowledge";
+const COPY_SUMMARY: &str = "copy-summary";
 
 /// What an alert about one system offers, as (action, label); an outage's
 /// alert offers to acknowledge it too.
@@ -42,6 +44,9 @@ fn actions(alert: &Alert) -> Vec<(&'static str, &'static str)> {
         actions.push((ACKNOWLEDGE, "Acknowledge"));
     }
     actions.push((SNOOZE, "Snooze 1 h"));
+    if alert.acknowledgeable {
+        actions.push((COPY_SUMMARY, "Copy incident summary"));
+    }
     actions
 }
 
@@ -77,6 +82,7 @@ fn respond(action: &str, system: SystemRef) -> Option<Response> {
         OPEN => Some(Response::Open(system)),
         SNOOZE => Some(Response::Snooze(system)),
         ACKNOWLEDGE => Some(Response::Acknowledge(system)),
+        COPY_SUMMARY => Some(Response::CopySummary(system)),
         _ => None,
     }
 }
