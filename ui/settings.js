@@ -10,6 +10,7 @@
  * written).
  */
 
+import { showError, showRefusal } from './fields.js';
 import * as ipc from './ipc.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,13 +36,6 @@ export function createSettings({ onClose, notify }) {
     quietHours: { input: quietHours, error: $('quiet-hours-error') },
   };
   const fields = Object.values(byName);
-
-  function showError(field, message) {
-    field.error.textContent = message;
-    field.error.hidden = !message;
-    if (message) field.input.setAttribute('aria-invalid', 'true');
-    else field.input.removeAttribute('aria-invalid');
-  }
 
   async function open() {
     let settings;
@@ -151,15 +145,7 @@ export function createSettings({ onClose, notify }) {
       await ipc.saveSettings(interval.value.trim(), autostart.checked, notifications());
       close();
     } catch (e) {
-      const message = ipc.errorText(e);
-      const field = Object.hasOwn(byName, ipc.errorField(e)) ? byName[ipc.errorField(e)] : null;
-      if (field) {
-        showError(field, message);
-        field.input.focus();
-        field.error.scrollIntoView({ block: 'nearest' });
-      } else {
-        notify(message, 'error');
-      }
+      if (!showRefusal(byName, e)) notify(ipc.errorText(e), 'error');
     } finally {
       save.disabled = interval.disabled;
     }
