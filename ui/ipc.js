@@ -27,8 +27,9 @@ export const refreshNow = () => invoke('refresh_now');
 export const hidePopup = () => invoke('hide_popup');
 
 /**
- * { pollInterval, autostart, notifications, configPath, editable, reason, keys }, where keys
- * is [{ organizationId, name, from }]: where each organization's key comes from, never the key.
+ * { pollInterval, autostart, notifications, configPath, editable, reason, keys }, where keys is
+ * [{ organizationId, name, from, configuredName, apiUrl }]: each organization as the file has it
+ * (configuredName null when the file gives it no name) and where its key comes from, never the key.
  */
 export const getSettings = () => invoke('get_settings');
 

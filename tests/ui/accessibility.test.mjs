@@ -5,8 +5,10 @@
  * those a user reaches: the systems in every state, each state selected, the
  * header at every level, organizations that cannot be polled or have no
  * systems, the demo, no organization at all, a filter, a row's menu, the
- * messages, the history, a system's strip, and the settings with their
- * refusals, locked, and opened from the tray.
+ * messages, the history, a system's strip, the settings with their
+ * refusals, locked, and opened from the tray, and the organizations: the
+ * question before a removal, and the form that adds or edits one with a
+ * refusal and what Test connection found, in the demo too.
  *
  * A failure names each rule broken, its impact, what it asks for and the
  * first elements that break it.
@@ -19,8 +21,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { popupSuite, row } from './harness.mjs';
 import {
-  ERRORS, SETTINGS, acknowledgement, before, fourStates, organization, popupModel, realistic, realisticHistory,
-  realisticStrip, refusal, strip, system,
+  CONNECTION_TESTS, ERRORS, SETTINGS, acknowledgement, before, fourStates, organization, popupModel, realistic,
+  realisticHistory, realisticStrip, refusal, strip, system,
 } from './fixtures.mjs';
 
 const withPopup = popupSuite();
@@ -282,6 +284,48 @@ const VIEWS = [
     await page.locator('#toast[data-kind="error"]').waitFor();
     await audit('a refusal of no field, as a message');
   }],
+
+  ['the organizations', { view: fourStates() }, async ({ page }, audit) => {
+    await openSettings(page);
+    const skyline = page.locator('.organization').first();
+    await skyline.locator('.org-remove').click();
+    await skyline.getByRole('group').waitFor();
+    await audit('the question before a removal');
+  }],
+
+  ['the organization form', { view: fourStates() }, async ({ page, answer }, audit) => {
+    await openSettings(page);
+    await page.getByRole('button', { name: 'Add organization' }).click();
+    await page.locator('#organization-form').waitFor();
+    await audit('adding one');
+    await page.getByLabel('API URL').fill('http://api.example');
+    await page.getByLabel('Organization id').fill(SETTINGS.keys[0].organizationId);
+    await page.getByLabel('Key', { exact: true }).fill('pasted-key');
+    await answer('save_organization', { reject: ERRORS.apiUrl });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#org-api-url-error').waitFor();
+    await audit('a refused API URL');
+    await answer('test_connection', { value: CONNECTION_TESTS.connected });
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('#org-test-result[data-connected="true"]').waitFor();
+    await audit('a connection that works');
+    await answer('test_connection', { value: CONNECTION_TESTS.keyRejected });
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('#org-test-result[data-connected="false"]').waitFor();
+    await audit('a connection that fails');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.org-edit').first().click();
+    await page.locator('#organization-form').waitFor();
+    await audit('editing one');
+  }],
+
+  ['the organization form in the demo', { view: fourStates(), settings: { ...SETTINGS, editable: false, reason: 'The demo has no configuration file.' } },
+    async ({ page }, audit) => {
+      await openSettings(page);
+      await page.getByRole('button', { name: 'Add organization' }).click();
+      await page.locator('#organization-demo').waitFor();
+      await audit('');
+    }],
 
   ['the settings that cannot be changed',
     { view: fourStates(), settings: { ...SETTINGS, editable: false, reason: 'The demo does not save settings; write a configuration file instead.' } },

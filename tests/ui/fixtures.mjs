@@ -27,6 +27,9 @@ export const SETTINGS = copy(CONTRACT.settings);
 /** A command's refusals as the Rust side sends them: { field, message }. */
 export const ERRORS = copy(CONTRACT.errors);
 
+/** What Test connection finds, { connected, message }: `connected`, and `keyRejected`. */
+export const CONNECTION_TESTS = copy(CONTRACT.connectionTests);
+
 /** A refusal about `field` (null: about nothing the page has a field for). */
 export const refusal = (field, message) => override(ERRORS.pollInterval, { field, message }, 'error');
 

@@ -84,6 +84,8 @@ function tauriStub({ view, settings, history, strip }) {
     copy_incident_summary: { value: null },
     copy_report: { value: null },
     store_key: { value: null },
+    save_organization: { value: null },
+    remove_organization: { value: null },
   };
   document.addEventListener('securitypolicyviolation', (event) => {
     problems.push(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
@@ -91,6 +93,7 @@ function tauriStub({ view, settings, history, strip }) {
   window.__calls = calls;
   // A test may set { value } or { reject: error }; commands reject with a CommandError,
   // { field, message } (fixtures.mjs's refusal()), Tauri itself at times with a plain string.
+  // With delay: ms, the answer comes once the page's paused clock has run that long.
   window.__answers = answers;
   window.__problems = problems;
   window.__fire = (name, payload) => {
@@ -105,8 +108,8 @@ function tauriStub({ view, settings, history, strip }) {
           problems.push(`unknown command ${cmd}`);
           return Promise.reject(`Command ${cmd} not found`); // as Tauri says it, in a string
         }
-        if ('reject' in answer) return Promise.reject(answer.reject);
-        return Promise.resolve(structuredClone(answer.value));
+        const settle = () => ('reject' in answer ? Promise.reject(answer.reject) : Promise.resolve(structuredClone(answer.value)));
+        return answer.delay ? new Promise((resolve) => setTimeout(resolve, answer.delay)).then(settle) : settle();
       },
     },
     event: {

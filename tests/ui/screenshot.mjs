@@ -6,17 +6,19 @@
  *   node tests/ui/screenshot.mjs /tmp/shots
  * Besides the list, it shows an acknowledged outage, the open menu of an
  * outage on air (Acknowledge, the priorities), a row's menu with its mute
- * items on a flapping system, the toast after muting, a filter, an organization error
- * in the demo, no organization, the settings view (its top, and scrolled to
- * the quiet hours with a refusal), the history (full, filtered, empty) and a
- * system's strip over 24 hours and 7 days.
+ * items on a flapping system, the toast after muting, a filter, an
+ * organization error in the demo, no organization, the settings view (its
+ * top, scrolled to the quiet hours with a refusal, and to the organizations
+ * with the question before a removal), the organization form (with a
+ * refused API URL, and after a failed Test connection), the history (full,
+ * filtered, empty) and a system's strip over 24 hours and 7 days.
  */
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchChromium, openPopup, serveUi } from './harness.mjs';
 import {
-  SETTINGS, before, organization, popupModel, realistic, realisticHistory, realisticStrip, refusal, strip, system,
+  CONNECTION_TESTS, ERRORS, SETTINGS, before, organization, popupModel, realistic, realisticHistory, realisticStrip, refusal, strip, system,
 } from './fixtures.mjs';
 
 const out = process.argv[2];
@@ -87,6 +89,30 @@ const shots = [
     await page.evaluate((r) => { window.__answers.save_settings = { reject: r }; }, reject);
     await page.locator('#settings-save').click();
     await page.locator('#quiet-hours-error').waitFor();
+  }],
+  ['settings-organizations', realistic(), async (page) => {
+    await page.locator('#settings-button').click();
+    await page.locator('.organization').last().locator('.org-remove').click();
+  }],
+  ['organization-form', realistic(), async (page) => {
+    await page.locator('#settings-button').click();
+    await page.locator('#add-organization').click();
+    await page.locator('#org-name').fill('Skyline Lab');
+    await page.locator('#org-api-url').fill('http://api.example');
+    await page.locator('#org-id').fill(SETTINGS.keys[0].organizationId);
+    await page.locator('#org-key').fill('pasted-key');
+    await page.evaluate((r) => { window.__answers.save_organization = { reject: r }; }, ERRORS.apiUrl);
+    await page.locator('#org-save').click();
+    await page.locator('#org-api-url-error').waitFor();
+  }],
+  ['organization-tested', realistic(), async (page) => {
+    await page.locator('#settings-button').click();
+    await page.locator('.org-edit').first().click();
+    await page.locator('#org-key').fill('pasted-key');
+    await page.evaluate((t) => { window.__answers.test_connection = { value: t }; }, CONNECTION_TESTS.keyRejected);
+    await page.locator('#org-test').click();
+    await page.locator('#org-test-result[data-connected]').waitFor();
+    await page.mouse.move(0, 0); // no hover in the shot
   }],
   ['history', day, openHistory, history],
   ['history-filter', day, async (page) => {

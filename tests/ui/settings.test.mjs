@@ -147,7 +147,7 @@ test('a refused quiet hours shows its message under that field, other refusals u
     assert.equal(await error.innerText(), message);
     const [fieldBox, errorBox] = [await quiet.boundingBox(), await error.boundingBox()];
     assert.ok(errorBox.y > fieldBox.y && errorBox.y - (fieldBox.y + fieldBox.height) < 20, 'the message is right under the field');
-    assert.ok(errorBox.y + errorBox.height <= (await page.locator('.form-buttons').boundingBox()).y, 'and in sight');
+    assert.ok(errorBox.y + errorBox.height <= (await page.locator('#settings-form .form-buttons').boundingBox()).y, 'and in sight');
     assert.equal(await quiet.getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#poll-interval-error').isVisible(), false);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'quiet-hours');
@@ -201,7 +201,7 @@ test('a refusal that names no field of the form shows as a toast, and the settin
       assert.equal(await page.getByLabel('Poll interval').getAttribute('aria-invalid'), null);
       assert.ok(await page.locator('#settings-view').isVisible(), 'still in the settings');
       assert.ok(await page.getByRole('button', { name: 'Save' }).isEnabled(), 'and it can be saved again');
-      const [toastBox, buttons] = [await toast.boundingBox(), await page.locator('.form-buttons').boundingBox()];
+      const [toastBox, buttons] = [await toast.boundingBox(), await page.locator('#settings-form .form-buttons').boundingBox()];
       assert.ok(toastBox.y + toastBox.height <= buttons.y, 'the toast does not cover the buttons');
     }
     assert.equal((await calls('save_settings')).length, 3);
@@ -211,7 +211,7 @@ test('a refusal that names no field of the form shows as a toast, and the settin
 test('the settings fit the window: the fields scroll, the buttons and the footer stay in sight', async () => {
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page }) => {
     await page.getByRole('button', { name: 'Settings' }).click();
-    const fields = page.locator('.settings-fields');
+    const fields = page.locator('#settings-form .settings-fields');
     const inWindow = async (locator) => {
       const box = await locator.boundingBox();
       return box.y >= 0 && box.y + box.height <= 520;
@@ -224,7 +224,7 @@ test('the settings fit the window: the fields scroll, the buttons and the footer
     const path = page.getByText(SETTINGS.configPath);
     assert.ok(await inWindow(path), 'scrolled down, the last field shows');
     const pathBottom = (await path.boundingBox()).y + (await path.boundingBox()).height;
-    assert.ok(pathBottom <= (await page.locator('.form-buttons').boundingBox()).y, 'above the buttons');
+    assert.ok(pathBottom <= (await page.locator('#settings-form .form-buttons').boundingBox()).y, 'above the buttons');
     assert.ok(await inWindow(page.locator('#settings-title')), 'the title stays');
     assert.equal(await page.evaluate(() => document.documentElement.scrollHeight), 520, 'the window itself does not scroll');
   });
@@ -234,7 +234,7 @@ test('a key pasted for an organization is handed over once, then gone from the p
   await withPopup({ view: fourStates(), settings: SETTINGS }, async ({ page, calls, answer }) => {
     const [skyline] = SETTINGS.keys;
     await page.getByRole('button', { name: 'Settings' }).click();
-    const row = page.locator('.key-row').filter({ hasText: skyline.name });
+    const row = page.locator('.organization').filter({ hasText: skyline.name });
     assert.equal(await row.locator('.field-hint').innerText(), `Key from ${skyline.from}`);
     const field = page.getByLabel(skyline.name, { exact: true });
     assert.equal(await field.getAttribute('type'), 'password', 'a pasted key is not shown');
@@ -261,7 +261,7 @@ test('a pasted key that cannot be one is refused under its field and kept to be 
     await answer('store_key', { reject: ERRORS.key });
     await page.getByRole('button', { name: 'Settings' }).click();
     const field = page.getByLabel(skyline.name, { exact: true });
-    const row = page.locator('.key-row').filter({ hasText: skyline.name });
+    const row = page.locator('.organization').filter({ hasText: skyline.name });
 
     await row.getByRole('button', { name: 'Store in keyring' }).click();
     assert.equal(await row.locator('.field-error').innerText(), 'Paste the key first.');
