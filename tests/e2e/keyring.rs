@@ -168,3 +168,80 @@ fn a_key_pasted_in_settings_reaches_the_keyring_and_the_running_monitor() {
     drop(driver);
     assert_nowhere_in(&desktop.home.dir, &key);
 }
+
+#[test]
+fn an_organization_added_in_settings_is_tested_polled_at_once_and_removed_again() {
+    let simulator = SimulateProcess::start(false);
+    let desktop = Desktop::new("organizations");
+    let _secrets = SecretService::start(&desktop);
+    let key = simulator.printed("key");
+    let organization = simulator.printed("id");
+    // No organization yet; an hour between polls: only a monitor that took the new one polls it.
+    let path = desktop.home.write_config("# written by hand\npoll_interval = \"1h\"\n");
+    let _monitor = App::start_listening(&desktop);
+    let driver = Driver::start(&desktop, &[]);
+    let systems = |driver: &Driver| driver.script("return document.querySelectorAll('.row').length;", json!([]));
+    let text_of = |driver: &Driver, css: &str| {
+        driver.script("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", json!([css]))
+    };
+
+    wait_for(Duration::from_secs(30), "the popup's Settings button", || {
+        driver
+            .script("const b = document.getElementById('settings-button'); return !!b && b.offsetParent !== null && !b.disabled;", json!([]))
+            .as_bool()
+            .filter(|shown| *shown)
+    });
+    driver.click("#settings-button");
+    wait_for(Duration::from_secs(10), "Add organization", || {
+        driver.script("return !!document.getElementById('add-organization');", json!([])).as_bool().filter(|b| *b)
+    });
+    driver.click("#add-organization");
+    driver.script(
+        "const set = (id, value) => { const input = document.getElementById(id); input.value = value;\
+           input.dispatchEvent(new Event('input', { bubbles: true })); };\
+         set('org-name', 'Skyline'); set('org-api-url', arguments[0]); set('org-id', arguments[1]);\
+         set('org-key', 'not-the-key');",
+        json!([simulator.printed("api_url"), organization]),
+    );
+    driver.click("#org-test");
+    let rejected = wait_for(Duration::from_secs(20), "the test with a wrong key", || {
+        Some(text_of(&driver, "#org-test-result").as_str()?.to_string()).filter(|t| t.contains("Key rejected"))
+    });
+    assert!(rejected.contains("Key rejected"), "{rejected}");
+    driver.script("document.getElementById('org-key').value = arguments[0];", json!([key]));
+    driver.click("#org-test");
+    wait_for(Duration::from_secs(20), "the test with the right key", || {
+        Some(text_of(&driver, "#org-test-result").as_str()?.to_string()).filter(|t| t.contains("Connected to"))
+    });
+    driver.click("#org-save");
+    wait_for(Duration::from_secs(20), "the saved form to close", || {
+        driver.script("return document.getElementById('organization-form').hidden;", json!([])).as_bool().filter(|b| *b)
+    });
+    let expected = simulator.control("GET", "/control/document", None)["systems"].as_array().unwrap().len();
+    driver.click("#settings-cancel");
+    wait_for(Duration::from_secs(30), "the new organization's systems", || {
+        (systems(&driver) == json!(expected)).then_some(())
+    });
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(file.starts_with("# written by hand\n"), "the file's comments stay: {file}");
+    assert!(file.contains("name = \"Skyline\"") && file.contains("key_keyring = \"Skyline\""), "{file}");
+    assert_eq!(status_error(&desktop), None, "the key is in the keyring for the next start too");
+    assert_nowhere_in(&desktop.home.dir, &key);
+
+    driver.click("#settings-button");
+    wait_for(Duration::from_secs(10), "the organization's Remove", || {
+        driver.script("return !!document.querySelector('.org-remove');", json!([])).as_bool().filter(|b| *b)
+    });
+    // Scrolled into view, as a user scrolls to it (the toast of the save may still cover the list's top).
+    driver.script("document.querySelector('.org-remove').scrollIntoView({ block: 'center' });", json!([]));
+    driver.script("document.querySelector('.org-remove').click();", json!([]));
+    driver.script("document.querySelector('.org-confirm-remove').click();", json!([]));
+    wait_for(Duration::from_secs(20), "the organization gone from the file", || {
+        let file = std::fs::read_to_string(&path).unwrap();
+        (!file.contains("[[organizations]]")).then_some(())
+    });
+    driver.click("#settings-cancel");
+    wait_for(Duration::from_secs(20), "the systems gone from the popup", || {
+        (systems(&driver) == json!(0)).then_some(())
+    });
+}
