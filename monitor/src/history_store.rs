@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use dms_tray_core::acknowledge::Acknowledgement;
 use dms_tray_core::alerts::SystemRef;
 use dms_tray_core::api::ApiState;
+use dms_tray_core::config::Config;
 use dms_tray_core::history::{acknowledged_entry, entry, HistoryEntry, REMOVED};
+use dms_tray_core::monitor::Monitor;
 use dms_tray_core::priority::Priority;
 use dms_tray_core::restart::Known;
 use dms_tray_core::transitions::Transition;
@@ -166,20 +168,7 @@ impl HistoryStore {
             tx.execute("DELETE FROM events WHERE at < ?1", params![cutoff.to_rfc3339()])?;
         }
         for transition in transitions {
-            let e = entry(transition);
-            tx.execute(
-                "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    e.at.to_rfc3339(),
-                    e.organization_id.to_string(),
-                    e.organization_name,
-                    e.system_id.map(|id| id.to_string()),
-                    e.system_name,
-                    e.text,
-                    e.state.map(|s| s.as_str()),
-                ],
-            )?;
+            insert_entry(&tx, &entry(transition))?;
         }
         if org.error.is_none() && org.has_data() {
             let stored: HashSet<(String, String, String)> = {
@@ -357,19 +346,7 @@ impl HistoryStore {
     pub fn acknowledge(&mut self, org: &OrgView, system: SystemRef, ack: &Acknowledgement) -> rusqlite::Result<()> {
         let Some(view) = org.systems.iter().find(|s| s.id == system.system) else { return Ok(()) };
         let tx = self.connection.transaction()?;
-        let e = acknowledged_entry(org, view, ack);
-        tx.execute(
-            "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
-            params![
-                e.at.to_rfc3339(),
-                e.organization_id.to_string(),
-                e.organization_name,
-                e.system_id.map(|id| id.to_string()),
-                e.system_name,
-                e.text
-            ],
-        )?;
+        insert_entry(&tx, &acknowledged_entry(org, view, ack))?;
         tx.execute(
             "INSERT OR REPLACE INTO acknowledgements (organization_id, system_id, state, by, at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -445,6 +422,38 @@ impl HistoryStore {
             })
             .collect())
     }
+}
+
+/// One line of the history, as listed.
+fn insert_entry(connection: &Connection, e: &HistoryEntry) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT INTO events (at, organization_id, organization_name, system_id, system_name, text, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            e.at.to_rfc3339(),
+            e.organization_id.to_string(),
+            e.organization_name,
+            e.system_id.map(|id| id.to_string()),
+            e.system_name,
+            e.text,
+            e.state.map(|s| s.as_str()),
+        ],
+    )?;
+    Ok(())
+}
+
+/// A monitor of `config`'s organizations with the priorities set by hand
+/// and the acknowledgements that `history` keeps: the tray app's and
+/// `dms-tray status`'s, so that both show the same marks.
+pub fn monitor_with_marks(config: &Config, history: Option<&HistoryStore>) -> Monitor {
+    let mut monitor = Monitor::of(config);
+    if let Some(history) = history {
+        match (history.priorities(), history.acknowledgements()) {
+            (Ok(priorities), Ok(acknowledgements)) => monitor.restore_marks(priorities, acknowledgements),
+            (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
+        }
+    }
+    monitor
 }
 
 fn parse_state(text: &str) -> ApiState {

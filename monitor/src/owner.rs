@@ -42,7 +42,7 @@ use crate::channel::SessionEvent;
 use crate::client::{org_clients, Timeouts};
 use crate::clipboard::Clipboard;
 use crate::config_file::ConfigLocation;
-use crate::history_store::HistoryStore;
+use crate::history_store::{monitor_with_marks, HistoryStore};
 use crate::hooks_runner::HookRunner;
 use crate::notifier::{Notifier, Response};
 use crate::poller::{Polled, Poller};
@@ -209,7 +209,7 @@ impl Owner {
         let (polled, polled_rx) = mpsc::channel(64);
         let clients = org_clients(&config, &keys, timeouts);
         let poller = Poller::start(clients, config.poll_interval, polled.clone());
-        let monitor = monitor_of(&config, &history);
+        let monitor = monitor_with_marks(&config, Some(&history));
         let first = tray_content(monitor.view(), None, None, config_problem.as_deref());
         // Without a StatusNotifier host (GNOME without its extension), the
         // app still runs; a second launch opens the popup.
@@ -819,7 +819,7 @@ impl Owner {
     /// Runs with a configuration changed in Settings: the organizations as
     /// the file now lists them, each polled at once.
     fn apply_config(&mut self, config: Config, keys: Vec<String>) {
-        self.monitor = monitor_of(&config, &self.history);
+        self.monitor = monitor_with_marks(&config, Some(&self.history));
         self.alerts.settings = config.notifications.clone();
         self.hooks = hook_runner(&config, &self.commands);
         self.hook_problem = HookProblem::default();
@@ -1088,17 +1088,6 @@ fn tray_content(
 }
 
 const POPUP_CANNOT_OPEN: &str = "The popup cannot open";
-
-/// A monitor of `config`'s organizations with the priorities and
-/// acknowledgements the history keeps.
-fn monitor_of(config: &Config, history: &HistoryStore) -> Monitor {
-    let mut monitor = Monitor::of(config);
-    match (history.priorities(), history.acknowledgements()) {
-        (Ok(priorities), Ok(acknowledgements)) => monitor.restore_marks(priorities, acknowledgements),
-        (Err(e), _) | (_, Err(e)) => log::warn!("cannot read the priorities and acknowledgements: {e}"),
-    }
-    monitor
-}
 
 /// The hooks of `config`, telling the owner how each call went.
 fn hook_runner(config: &Config, commands: &UnboundedSender<Command>) -> HookRunner {

@@ -4,24 +4,18 @@
 
 use chrono::Utc;
 use dms_tray_core::config::Config;
-use dms_tray_core::monitor::Monitor;
 use dms_tray_core::poll::PollOutcome;
 use dms_tray_core::report::{self, CheckState};
 use dms_tray_core::view::View;
 use tokio::task::JoinSet;
 
 use crate::client::{org_clients, Timeouts};
-use crate::history_store::HistoryStore;
+use crate::history_store::{monitor_with_marks, HistoryStore};
 
 /// Polls every organization once, all at the same time, and returns the
 /// view, with the priorities and acknowledgements the `history` keeps.
 pub async fn poll_once(config: &Config, keys: Vec<String>, timeouts: Timeouts, history: Option<&HistoryStore>) -> View {
-    let mut monitor = Monitor::of(config);
-    if let Some(history) = history {
-        if let (Ok(priorities), Ok(acknowledgements)) = (history.priorities(), history.acknowledgements()) {
-            monitor.restore_marks(priorities, acknowledgements);
-        }
-    }
+    let mut monitor = monitor_with_marks(config, history);
     let mut polls: JoinSet<(uuid::Uuid, PollOutcome)> = JoinSet::new();
     for (id, mut client) in org_clients(config, &keys, timeouts) {
         polls.spawn(async move { (id, client.poll().await) });
